@@ -1,0 +1,7 @@
+//! Building blocks shared by pages; one component per file.
+
+pub mod error_notice;
+pub mod footer;
+pub mod header;
+pub mod pay_what_you_want;
+pub mod product_card;

@@ -1,0 +1,15 @@
+//! Downlink's user interface: the root component and its routes, pages and
+//! components, and the `#[server]` functions they call. Compiled twice: with
+//! `ssr` into the server, with `hydrate` into the browser bundle.
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod pages;
+pub mod root;
+pub mod views;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use root::{App, shell};

@@ -1,0 +1,102 @@
+//! A product's own page: gallery, description, included files and price.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::get_product;
+use crate::components::error_notice::ErrorNotice;
+use crate::components::pay_what_you_want::PayWhatYouWant;
+use crate::views::{KindView, ProductPageView};
+
+/// `/products/:slug`.
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let product = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        get_product,
+    );
+    view! {
+        <div class="container">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match product.await {
+                        Ok(product) => view! { <ProductDetails product/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn ProductDetails(product: ProductPageView) -> impl IntoView {
+    let ProductPageView { card, paragraphs, images, files, terms } = product;
+    let og_image = images.first().map(|image| image.url.clone());
+    let price = card.price.clone();
+    let buy_box = match (price.minimum.clone(), card.kind) {
+        (Some(minimum), _) => view! {
+            <PayWhatYouWant price=price minimum_minor=minimum.minor minimum_label=minimum.label/>
+        }.into_any(),
+        (None, KindView::Membership) => view! {
+            <p class="price">{price.label} <span class="price__period">" / month"</span></p>
+        }.into_any(),
+        (None, KindView::Download) => view! { <p class="price">{price.label}</p> }.into_any(),
+    };
+    view! {
+        <Title text=card.title.clone()/>
+        <Meta name="description" content=card.summary.clone()/>
+        <Meta property="og:title" content=card.title.clone()/>
+        <Meta property="og:description" content=card.summary.clone()/>
+        <Meta property="og:type" content="product"/>
+        {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
+        <article class="product">
+            <div class="product__gallery">
+                {images.into_iter().map(|image| view! {
+                    <img
+                        class="product__image"
+                        src=image.url
+                        alt=image.alt
+                        width=image.width
+                        height=image.height
+                        decoding="async"
+                    />
+                }).collect_view()}
+            </div>
+            <div class="product__info">
+                <h1 class="product__title">{card.title}</h1>
+                <p class="product__summary">{card.summary}</p>
+                <div class="buy-box">
+                    {buy_box}
+                    <ul class="terms">
+                        {terms.into_iter().map(|term| view! { <li>{term}</li> }).collect_view()}
+                    </ul>
+                </div>
+                <section class="product__description" aria-labelledby="about">
+                    <h2 id="about">"About"</h2>
+                    {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                </section>
+                {(!files.is_empty()).then(|| view! {
+                    <section class="files" aria-labelledby="included">
+                        <h2 id="included">"What's included"</h2>
+                        <table class="files__table">
+                            <thead>
+                                <tr><th scope="col">"File"</th><th scope="col">"Format"</th><th scope="col">"Size"</th></tr>
+                            </thead>
+                            <tbody>
+                                {files.into_iter().map(|file| view! {
+                                    <tr><td>{file.name}</td><td>{file.format}</td><td>{file.size}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                })}
+                <ul class="tags" aria-label="Tags">
+                    {card.tags.into_iter().map(|tag| view! { <li class="tag">{tag}</li> }).collect_view()}
+                </ul>
+            </div>
+        </article>
+    }
+}

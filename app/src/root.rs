@@ -1,0 +1,61 @@
+//! The document shell the server renders and the root component with its routes.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::footer::Footer;
+use crate::components::header::Header;
+use crate::pages::catalog::CatalogPage;
+use crate::pages::not_found::NotFound;
+use crate::pages::product::ProductPage;
+
+/// The HTML document around [`App`]: head, hydration scripts, body.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The store: header, the routed page, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, so this marks the document once the
+    // bundle has hydrated it (end-to-end tests wait for it).
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="main-css" href="/pkg/main.css"/>
+        <Link rel="icon" href="/pkg/favicon.svg" type_="image/svg+xml"/>
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Downlink".to_owned() } else { format!("{title} · Downlink") }
+        }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

@@ -1,0 +1,157 @@
+//! Server-side plumbing for pages and server functions: the shared context,
+//! request ids, domain errors turned into [`AppError`], and domain results turned
+//! into views.
+
+use domain::catalog::{CatalogError, Details, Image, IncludedFile, Listing};
+use domain::entities::product::{self, ProductKind};
+use domain::money::Money;
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::views::{
+    FileView, ImageView, KindView, PriceMinimum, PriceView, ProductCardView, ProductPageView,
+    format_name, human_size,
+};
+
+/// What server functions need from the server, provided once per request.
+#[derive(Clone, Debug)]
+pub struct AppContext {
+    pub catalog: domain::catalog::Catalog,
+}
+
+/// The request's [`AppContext`].
+pub fn ctx() -> Result<AppContext, AppError> {
+    use_context::<AppContext>().ok_or_else(|| internal("AppContext was not provided"))
+}
+
+/// The id the server gave this request (`x-request-id`), for logs and error pages.
+pub fn request_id() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get("x-request-id")?
+                .to_str()
+                .ok()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Logs `cause` with the request id and returns the error a client may see.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    let request_id = request_id();
+    tracing::error!(%request_id, error = %cause, "internal error");
+    AppError::Internal { request_id }
+}
+
+/// Sets the HTTP status of the page being rendered.
+pub fn set_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
+impl From<CatalogError> for AppError {
+    fn from(err: CatalogError) -> Self {
+        match err {
+            CatalogError::NotFound => Self::NotFound,
+            other => internal(other),
+        }
+    }
+}
+
+impl From<Image> for ImageView {
+    fn from(image: Image) -> Self {
+        Self {
+            url: image.url,
+            alt: image.alt,
+            width: image.width,
+            height: image.height,
+        }
+    }
+}
+
+impl From<IncludedFile> for FileView {
+    fn from(file: IncludedFile) -> Self {
+        Self {
+            format: format_name(&file.content_type, &file.filename),
+            size: human_size(file.size_bytes),
+            name: file.filename,
+        }
+    }
+}
+
+fn price_view(product: &product::Model, price: Money) -> PriceView {
+    PriceView {
+        minor: price.minor,
+        currency: price.currency.code().to_owned(),
+        label: price.to_string(),
+        minimum: product.pwyw_min_minor.map(|minor| PriceMinimum {
+            minor,
+            label: Money::new(minor, price.currency).to_string(),
+        }),
+    }
+}
+
+fn card(product: product::Model, price: Money, cover: Option<Image>) -> ProductCardView {
+    ProductCardView {
+        price: price_view(&product, price),
+        kind: match product.kind {
+            ProductKind::Download => KindView::Download,
+            ProductKind::Membership => KindView::Membership,
+        },
+        tags: product
+            .tags
+            .split(',')
+            .map(str::trim)
+            .filter(|tag| !tag.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        cover: cover.map(Into::into),
+        slug: product.slug,
+        title: product.title,
+        summary: product.summary,
+    }
+}
+
+impl From<Listing> for ProductCardView {
+    fn from(listing: Listing) -> Self {
+        card(listing.product, listing.price, listing.cover)
+    }
+}
+
+impl From<Details> for ProductPageView {
+    fn from(details: Details) -> Self {
+        let product = &details.product;
+        let mut terms = Vec::new();
+        match product.download_limit {
+            Some(limit) => terms.push(format!("{limit} downloads per file")),
+            None if product.kind == ProductKind::Download => {
+                terms.push("Unlimited downloads".to_owned());
+            }
+            None => {}
+        }
+        match (product.access_days, product.kind) {
+            (Some(days), ProductKind::Membership) => {
+                terms.push(format!("Renews every {days} days; cancel any time"));
+            }
+            (Some(days), _) => terms.push(format!("Access for {days} days after purchase")),
+            (None, _) => terms.push("Yours to keep".to_owned()),
+        }
+        let paragraphs = product
+            .description
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let images: Vec<ImageView> = details.images.into_iter().map(Into::into).collect();
+        Self {
+            card: card(details.product, details.price, None),
+            paragraphs,
+            files: details.files.into_iter().map(Into::into).collect(),
+            terms,
+            images,
+        }
+    }
+}

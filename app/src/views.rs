@@ -1,0 +1,131 @@
+//! The shapes pages receive from server functions. Entities never cross the
+//! wire; these do, built from domain results on the server.
+
+use serde::{Deserialize, Serialize};
+
+/// An image as an `<img>` needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageView {
+    pub url: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// A price as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceView {
+    pub minor: i64,
+    /// ISO 4217 code.
+    pub currency: String,
+    /// Formatted for reading, e.g. `$12.00`.
+    pub label: String,
+    /// For pay-what-you-want products: the least a buyer may pay.
+    pub minimum: Option<PriceMinimum>,
+}
+
+/// The floor of a pay-what-you-want price.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceMinimum {
+    pub minor: i64,
+    pub label: String,
+}
+
+/// What kind of good a product is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KindView {
+    Download,
+    Membership,
+}
+
+/// A product in the catalog grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductCardView {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: KindView,
+    pub price: PriceView,
+    pub cover: Option<ImageView>,
+    pub tags: Vec<String>,
+}
+
+/// A file listed on a product page: what it is, never where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileView {
+    pub name: String,
+    pub format: String,
+    pub size: String,
+}
+
+/// A product's own page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductPageView {
+    pub card: ProductCardView,
+    /// The description, one entry per paragraph.
+    pub paragraphs: Vec<String>,
+    pub images: Vec<ImageView>,
+    pub files: Vec<FileView>,
+    /// e.g. "5 downloads per file", "Access for 365 days".
+    pub terms: Vec<String>,
+}
+
+/// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes.max(0) as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 || value >= 10.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// A content type as a shopper names the format.
+pub fn format_name(content_type: &str, filename: &str) -> String {
+    let known = match content_type {
+        "application/pdf" => Some("PDF"),
+        "application/epub+zip" => Some("EPUB"),
+        "application/zip" | "application/x-zip-compressed" => Some("ZIP archive"),
+        "audio/wav" | "audio/x-wav" => Some("WAV audio"),
+        "audio/mpeg" => Some("MP3 audio"),
+        "audio/flac" => Some("FLAC audio"),
+        "video/webm" => Some("WebM video"),
+        "video/mp4" => Some("MP4 video"),
+        _ => None,
+    };
+    match known {
+        Some(name) => name.to_owned(),
+        None => filename
+            .rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_uppercase())
+            .unwrap_or_else(|| "File".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(812), "812 B");
+        assert_eq!(human_size(1288), "1.3 kB");
+        assert_eq!(human_size(96_044), "96 kB");
+        assert_eq!(human_size(2_100_000_000), "2.1 GB");
+    }
+
+    #[test]
+    fn formats_are_named_from_the_type_or_the_extension() {
+        assert_eq!(format_name("application/pdf", "a.pdf"), "PDF");
+        assert_eq!(format_name("video/webm", "clip.webm"), "WebM video");
+        assert_eq!(format_name("application/octet-stream", "font.otf"), "OTF");
+        assert_eq!(format_name("application/octet-stream", "README"), "File");
+    }
+}

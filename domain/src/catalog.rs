@@ -1,0 +1,216 @@
+//! The storefront's reads: published products with their images (as presigned
+//! URLs) and the list of files each one includes.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+use crate::clock::Clock;
+use crate::entities::product::{self, ProductStatus};
+use crate::entities::{product_file, product_image};
+use crate::money::{Currency, Money};
+use crate::storage::{Storage, StorageError};
+
+/// Why a catalog read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// No published product has that slug.
+    #[error("no such product")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// A stored row breaks an invariant (e.g. an unknown currency code).
+    #[error("invalid stored product {slug}: {reason}")]
+    Corrupt { slug: String, reason: String },
+}
+
+/// An image ready for an `<img>`: a presigned URL and its intrinsic size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    pub url: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// A product as the catalog grid shows it.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    pub product: product::Model,
+    pub price: Money,
+    pub cover: Option<Image>,
+}
+
+/// A file as the product page lists it: what it is, not where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncludedFile {
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// A product as its own page shows it.
+#[derive(Clone, Debug)]
+pub struct Details {
+    pub product: product::Model,
+    pub price: Money,
+    pub images: Vec<Image>,
+    pub files: Vec<IncludedFile>,
+}
+
+/// Catalog reads. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Catalog {
+    db: DatabaseConnection,
+    storage: Storage,
+    clock: Clock,
+}
+
+impl Catalog {
+    pub fn new(db: DatabaseConnection, storage: Storage, clock: Clock) -> Self {
+        Self { db, storage, clock }
+    }
+
+    /// Every published product, newest first, with its cover image.
+    pub async fn published(&self) -> Result<Vec<Listing>, CatalogError> {
+        let products = product::Entity::find()
+            .filter(product::Column::Status.eq(ProductStatus::Published))
+            .order_by_desc(product::Column::CreatedAt)
+            .order_by_asc(product::Column::Id)
+            .all(&self.db)
+            .await?;
+        let covers: HashMap<i64, product_image::Model> = product_image::Entity::find()
+            .filter(product_image::Column::ProductId.is_in(products.iter().map(|p| p.id)))
+            .filter(product_image::Column::Position.eq(0))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|image| (image.product_id, image))
+            .collect();
+        let now = self.clock.now();
+        let mut listings = Vec::with_capacity(products.len());
+        for product in products {
+            let cover = match covers.get(&product.id) {
+                Some(image) => Some(self.image(image, now).await?),
+                None => None,
+            };
+            listings.push(Listing {
+                price: price_of(&product)?,
+                cover,
+                product,
+            });
+        }
+        Ok(listings)
+    }
+
+    /// The published product with `slug`, its gallery and its files.
+    pub async fn published_by_slug(&self, slug: &str) -> Result<Details, CatalogError> {
+        let product = product::Entity::find()
+            .filter(product::Column::Slug.eq(slug))
+            .filter(product::Column::Status.eq(ProductStatus::Published))
+            .one(&self.db)
+            .await?
+            .ok_or(CatalogError::NotFound)?;
+        let image_rows = product_image::Entity::find()
+            .filter(product_image::Column::ProductId.eq(product.id))
+            .order_by_asc(product_image::Column::Position)
+            .all(&self.db)
+            .await?;
+        let files = newest_versions(
+            product_file::Entity::find()
+                .filter(product_file::Column::ProductId.eq(product.id))
+                .order_by_asc(product_file::Column::Filename)
+                .order_by_desc(product_file::Column::Version)
+                .all(&self.db)
+                .await?,
+        );
+        let now = self.clock.now();
+        let mut images = Vec::with_capacity(image_rows.len());
+        for image in &image_rows {
+            images.push(self.image(image, now).await?);
+        }
+        Ok(Details {
+            price: price_of(&product)?,
+            product,
+            images,
+            files,
+        })
+    }
+
+    async fn image(
+        &self,
+        image: &product_image::Model,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Image, StorageError> {
+        Ok(Image {
+            url: self.storage.image_url(&image.s3_key, now).await?,
+            alt: image.alt.clone(),
+            width: image.width,
+            height: image.height,
+        })
+    }
+}
+
+/// The product's list price.
+pub fn price_of(product: &product::Model) -> Result<Money, CatalogError> {
+    let currency = Currency::parse(&product.currency).map_err(|err| CatalogError::Corrupt {
+        slug: product.slug.clone(),
+        reason: err.to_string(),
+    })?;
+    Ok(Money::new(product.price_minor, currency))
+}
+
+/// Keeps the newest version of each file name; `rows` are sorted by name, then
+/// version descending.
+fn newest_versions(rows: Vec<product_file::Model>) -> Vec<IncludedFile> {
+    let mut files: Vec<IncludedFile> = Vec::with_capacity(rows.len());
+    for row in rows {
+        if files.last().is_some_and(|f| f.filename == row.filename) {
+            continue;
+        }
+        files.push(IncludedFile {
+            filename: row.filename,
+            content_type: row.content_type,
+            size_bytes: row.size_bytes,
+        });
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use uuid::Uuid;
+
+    fn file(name: &str, version: i32, size: i64) -> product_file::Model {
+        product_file::Model {
+            id: 0,
+            pid: Uuid::now_v7(),
+            product_id: 1,
+            s3_key: format!("k/{name}/{version}"),
+            filename: name.into(),
+            content_type: "application/pdf".into(),
+            size_bytes: size,
+            sha256: String::new(),
+            version,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn buyers_see_only_the_newest_version_of_each_file() {
+        let files = newest_versions(vec![
+            file("a.pdf", 3, 30),
+            file("a.pdf", 2, 20),
+            file("a.pdf", 1, 10),
+            file("b.zip", 1, 5),
+        ]);
+        let seen: Vec<(&str, i64)> = files
+            .iter()
+            .map(|f| (f.filename.as_str(), f.size_bytes))
+            .collect();
+        assert_eq!(seen, [("a.pdf", 30), ("b.zip", 5)]);
+    }
+}

@@ -1,0 +1,12 @@
+//! Downlink's business: entities, services and the ports to the outside world
+//! (database, object storage, clock). No HTTP and no Leptos live here, so the
+//! rules can be tested with `cargo test -p domain` alone.
+
+pub mod catalog;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub use types::money;
+pub mod secret;
+pub mod storage;

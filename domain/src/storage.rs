@@ -1,0 +1,249 @@
+//! The object-storage port: one S3 client, built once, over any S3-compatible
+//! service (the embedded endpoint, AWS S3, R2, MinIO, Garage). The app never
+//! streams file bytes itself; browsers fetch objects through presigned URLs.
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{
+    BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
+};
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use chrono::{DateTime, Utc};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::secret::Secret;
+
+/// Image links are signed for a fixed window so the same image has the same URL
+/// for a while and browsers can cache it.
+pub const IMAGE_URL_WINDOW: Duration = Duration::from_secs(60 * 60);
+
+/// Where objects live and how to sign for them.
+#[derive(Clone, Debug)]
+pub struct StorageConfig {
+    /// The S3 endpoint the server talks to, e.g. `http://127.0.0.1:3900`.
+    pub endpoint: String,
+    /// The endpoint browsers reach, when it differs from `endpoint`.
+    pub public_endpoint: Option<String>,
+    pub region: String,
+    pub bucket: String,
+    pub access_key: String,
+    pub secret_key: Secret,
+    /// Path-style (`endpoint/bucket/key`) instead of virtual-host-style URLs.
+    pub path_style: bool,
+}
+
+/// A failure talking to object storage. The message is for logs, not shoppers.
+#[derive(Debug, thiserror::Error)]
+#[error("object storage: {0}")]
+pub struct StorageError(String);
+
+impl StorageError {
+    fn from_sdk(context: &str, err: impl std::error::Error) -> Self {
+        Self(format!("{context}: {}", DisplayErrorContext(err)))
+    }
+}
+
+/// What S3 knows of an object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectMeta {
+    pub size: i64,
+    pub content_type: Option<String>,
+}
+
+/// The storage port. Cheap to clone: the client is shared.
+#[derive(Clone, Debug)]
+pub struct Storage {
+    client: Client,
+    /// Signs URLs for browsers; the same client when there is no public endpoint.
+    presigner: Client,
+    bucket: String,
+}
+
+impl Storage {
+    /// Builds the clients. Nothing is sent until the first call.
+    pub fn new(config: &StorageConfig) -> Self {
+        let client = build_client(config, &config.endpoint);
+        let presigner = match &config.public_endpoint {
+            Some(public) if public != &config.endpoint => build_client(config, public),
+            _ => client.clone(),
+        };
+        Self {
+            client,
+            presigner,
+            bucket: config.bucket.clone(),
+        }
+    }
+
+    /// The bucket objects are stored in.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// Creates the bucket unless it exists already.
+    pub async fn ensure_bucket(&self) -> Result<(), StorageError> {
+        if self.ping().await.is_ok() {
+            return Ok(());
+        }
+        match self.client.create_bucket().bucket(&self.bucket).send().await {
+            Ok(_) => Ok(()),
+            Err(err)
+                if matches!(
+                    err.code(),
+                    Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
+                ) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(StorageError::from_sdk("create bucket", err)),
+        }
+    }
+
+    /// Checks that the bucket is reachable with our credentials.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        self.client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| StorageError::from_sdk("head bucket", err))
+    }
+
+    /// Stores a small object from memory (demo assets, thumbnails).
+    pub async fn put_bytes(
+        &self,
+        key: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| StorageError::from_sdk("put object", err))
+    }
+
+    /// Size and type of an object, or `None` when it does not exist.
+    pub async fn head(&self, key: &str) -> Result<Option<ObjectMeta>, StorageError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(ObjectMeta {
+                size: out.content_length().unwrap_or_default(),
+                content_type: out.content_type().map(str::to_owned),
+            })),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(err) => Err(StorageError::from_sdk("head object", err)),
+        }
+    }
+
+    /// A presigned GET for an image, identical for every call within one
+    /// [`IMAGE_URL_WINDOW`] so browsers can cache it, and valid for at least one
+    /// more window after it was handed out.
+    pub async fn image_url(&self, key: &str, now: DateTime<Utc>) -> Result<String, StorageError> {
+        let start = window_start(now, IMAGE_URL_WINDOW);
+        let presigning = PresigningConfig::builder()
+            .start_time(start)
+            .expires_in(IMAGE_URL_WINDOW * 2)
+            .build()
+            .map_err(|err| StorageError::from_sdk("presigning config", err))?;
+        let cache_control = format!("private, max-age={}", IMAGE_URL_WINDOW.as_secs());
+        self.presigner
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_cache_control(cache_control)
+            .presigned(presigning)
+            .await
+            .map(|req| req.uri().to_owned())
+            .map_err(|err| StorageError::from_sdk("presign image", err))
+    }
+}
+
+fn build_client(config: &StorageConfig, endpoint: &str) -> Client {
+    let credentials = Credentials::new(
+        &config.access_key,
+        config.secret_key.expose(),
+        None,
+        None,
+        "downlink-settings",
+    );
+    let s3_config = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(config.region.clone()))
+        .endpoint_url(endpoint)
+        .credentials_provider(credentials)
+        .force_path_style(config.path_style)
+        // Checksums only where S3 requires them: several S3-compatible services
+        // reject the SDK's default trailing checksums.
+        .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+        .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
+        .build();
+    Client::from_conf(s3_config)
+}
+
+/// The start of the window of length `window` that contains `now`.
+fn window_start(now: DateTime<Utc>, window: Duration) -> SystemTime {
+    let secs = u64::try_from(now.timestamp()).unwrap_or_default();
+    let start = secs - secs % window.as_secs().max(1);
+    UNIX_EPOCH + Duration::from_secs(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
+    }
+
+    #[test]
+    fn instants_in_one_window_share_its_start() {
+        let window = Duration::from_secs(3600);
+        let a = window_start(at("2026-11-28T10:00:00Z"), window);
+        let b = window_start(at("2026-11-28T10:59:59Z"), window);
+        let c = window_start(at("2026-11-28T11:00:00Z"), window);
+        assert_eq!(a, b);
+        assert_eq!(c.duration_since(a).unwrap(), window);
+    }
+
+    #[tokio::test]
+    async fn image_urls_are_stable_within_a_window_and_change_after() {
+        let storage = Storage::new(&StorageConfig {
+            endpoint: "http://127.0.0.1:9".into(),
+            public_endpoint: None,
+            region: "us-east-1".into(),
+            bucket: "shop".into(),
+            access_key: "key".into(),
+            secret_key: Secret::new("secret"),
+            path_style: true,
+        });
+        let first = storage
+            .image_url("covers/a.png", at("2026-11-28T10:05:00Z"))
+            .await
+            .unwrap();
+        let same = storage
+            .image_url("covers/a.png", at("2026-11-28T10:55:00Z"))
+            .await
+            .unwrap();
+        let next = storage
+            .image_url("covers/a.png", at("2026-11-28T11:05:00Z"))
+            .await
+            .unwrap();
+        assert_eq!(first, same);
+        assert_ne!(first, next);
+        assert!(first.starts_with("http://127.0.0.1:9/shop/covers/a.png?"));
+        assert!(first.contains("X-Amz-Expires=7200"));
+    }
+}

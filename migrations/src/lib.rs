@@ -1,0 +1,17 @@
+//! Downlink's schema as an ordered list of sea-orm migrations. The server applies
+//! them at startup and with `server migrate`; the same history runs on SQLite and
+//! PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_catalog;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_catalog::Migration)]
+    }
+}
