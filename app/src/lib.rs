@@ -2,6 +2,8 @@
 //! components, and the `#[server]` functions they call. Compiled twice: with
 //! `ssr` into the server, with `hydrate` into the browser bundle.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod error;

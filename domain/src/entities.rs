@@ -4,3 +4,4 @@
 pub mod product;
 pub mod product_file;
 pub mod product_image;
+pub mod user;

@@ -2,6 +2,7 @@
 //! (database, object storage, clock). No HTTP and no Leptos live here, so the
 //! rules can be tested with `cargo test -p domain` alone.
 
+pub mod accounts;
 pub mod catalog;
 pub mod clock;
 pub mod db;

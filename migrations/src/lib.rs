@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_catalog;
+mod m20261128_000002_users;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_catalog::Migration)]
+        vec![
+            Box::new(m20261128_000001_catalog::Migration),
+            Box::new(m20261128_000002_users::Migration),
+        ]
     }
 }

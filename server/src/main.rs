@@ -1,1 +1,21 @@
-fn main() {}
+//! `server`: runs the store, or one of its maintenance commands.
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let command = match server::cli::Command::parse(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("{message}\n\n{}", server::cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match server::cli::run(command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -2,4 +2,5 @@
 //! in a form field is the same type the server checks (STYLE.md, convention 3).
 //! No I/O and no heavy dependencies: this crate compiles to wasm.
 
+pub mod email;
 pub mod money;

@@ -35,7 +35,7 @@ pub fn PayWhatYouWant(price: PriceView, minimum_minor: i64, minimum_label: Strin
     view! {
         <div class="pwyw">
             <label for="pwyw-amount" class="pwyw__label">
-                "Name your price (" {currency.code()} ")"
+                {format!("Name your price ({})", currency.code())}
             </label>
             <input
                 id="pwyw-amount"
@@ -45,10 +45,10 @@ pub fn PayWhatYouWant(price: PriceView, minimum_minor: i64, minimum_label: Strin
                 inputmode="decimal"
                 autocomplete="off"
                 aria-describedby="pwyw-quote pwyw-minimum"
-                prop:value=initial
+                value=initial
                 on:input=move |ev| set_amount.set(event_target_value(&ev))
             />
-            <p id="pwyw-minimum" class="pwyw__minimum">"Minimum " {minimum_label}</p>
+            <p id="pwyw-minimum" class="pwyw__minimum">{format!("Minimum {minimum_label}")}</p>
             <p
                 id="pwyw-quote"
                 class="pwyw__quote"

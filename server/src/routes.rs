@@ -1,0 +1,51 @@
+//! The HTTP surface: health checks, the browser bundle under `/pkg`, server
+//! functions under `/api`, and every page rendered by Leptos, wrapped in request
+//! ids, tracing, timeouts, body limits and panic recovery.
+
+mod health;
+mod middleware;
+
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use http::{HeaderValue, header};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::settings::Settings;
+use crate::startup::AppState;
+
+/// The whole application as one router; tests call it through real HTTP.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let routes = generate_route_list(App);
+    let context = state.app.clone();
+    let provide = move || provide_context(context.clone());
+    let shell_options = state.leptos_options.clone();
+    let fallback_options = state.leptos_options.clone();
+
+    // The bundle keeps stable names (Leptos loads `frontend.js`), so browsers
+    // must revalidate it on every load: a redeploy is picked up at once, and an
+    // unchanged file costs a 304.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(settings.site_dir.join("pkg")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/pkg", pkg)
+        .leptos_routes_with_context(&state, routes, provide.clone(), move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::render_app_to_stream_with_context(
+            provide,
+            move || shell(fallback_options.clone()),
+        ))
+        .with_state(state);
+    middleware::apply(router, settings)
+}

@@ -1,0 +1,77 @@
+//! The layers every request passes through.
+
+use axum::body::Body;
+use http::{Request, Response, StatusCode};
+use std::time::Duration;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::settings::Settings;
+
+/// Gives each request a UUIDv7 id (unless a proxy already set `x-request-id`).
+#[derive(Clone, Copy, Default)]
+pub struct NewRequestId;
+
+impl MakeRequestId for NewRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = uuid::Uuid::now_v7().to_string();
+        http::HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+fn request_span<B>(request: &Request<B>) -> Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        uri = %request.uri(),
+        request_id = %request_id,
+    )
+}
+
+fn on_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
+    tracing::info!(
+        status = response.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "response"
+    );
+}
+
+/// A panic in a handler becomes a plain 500; the panic itself is logged.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    tracing::error!("a request handler panicked");
+    let mut response = Response::new(Body::from("Something went wrong on our side."));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
+/// Wraps `router` so each request passes, outermost first: request id → trace
+/// span (with the id) → id copied to the response → panic catcher → timeout →
+/// body limit.
+pub fn apply(router: Router, settings: &Settings) -> Router {
+    router
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span::<Body>)
+                .on_response(on_response::<Body>),
+        )
+        .layer(SetRequestIdLayer::x_request_id(NewRequestId))
+}

@@ -1,0 +1,236 @@
+//! Typed configuration from `DOWNLINK_*` environment variables, with embedded
+//! defaults so the store runs with none set. Secrets are wrapped and never print.
+
+use domain::secret::Secret;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Everything the server can be told.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where the store listens (`DOWNLINK_ADDR`).
+    pub addr: SocketAddr,
+    /// The URL shoppers use, when it differs from `http://{addr}`; its origin is
+    /// the one CORS and request checks accept (`DOWNLINK_PUBLIC_URL`).
+    pub public_url: Option<String>,
+    /// Where the SQLite file and embedded objects live (`DOWNLINK_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…` (`DOWNLINK_DATABASE_URL`).
+    pub database_url: String,
+    pub s3: S3Settings,
+    /// The built browser bundle, served at `/pkg` (`DOWNLINK_SITE_DIR`).
+    pub site_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// Longest time a request may take (`DOWNLINK_REQUEST_TIMEOUT_SECS`).
+    pub request_timeout: Duration,
+    /// Largest request body accepted (`DOWNLINK_BODY_LIMIT_BYTES`).
+    pub body_limit: usize,
+    /// Whether an empty database gets the demo catalog (`DOWNLINK_SEED_DEMO`).
+    pub seed_demo: bool,
+}
+
+/// Object storage: the embedded endpoint or any S3-compatible service.
+#[derive(Clone, Debug)]
+pub enum S3Settings {
+    /// Start the built-in S3 endpoint over `<data dir>/objects`.
+    Embedded {
+        addr: SocketAddr,
+        region: String,
+        bucket: String,
+        /// Fixed credentials; when unset they are generated once and kept in the
+        /// data dir.
+        credentials: Option<(String, Secret)>,
+    },
+    /// Use an S3 service that is already running.
+    External {
+        endpoint: String,
+        region: String,
+        bucket: String,
+        access_key: String,
+        secret_key: Secret,
+        path_style: bool,
+    },
+}
+
+/// How log lines look.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, for a terminal.
+    Pretty,
+    /// One JSON object per line, for a log pipeline.
+    Json,
+}
+
+/// A setting that could not be understood.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {reason}")]
+pub struct SettingsError {
+    name: &'static str,
+    reason: String,
+}
+
+impl Settings {
+    /// Reads settings from `vars` (normally `std::env::vars()`).
+    pub fn from_env(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, SettingsError> {
+        let vars: HashMap<String, String> = vars
+            .into_iter()
+            .filter(|(k, v)| k.starts_with("DOWNLINK_") && !v.is_empty())
+            .collect();
+        let get = |name: &str| vars.get(name).map(String::as_str);
+
+        let addr = parse(&vars, "DOWNLINK_ADDR", "127.0.0.1:3000")?;
+        let data_dir = PathBuf::from(get("DOWNLINK_DATA_DIR").unwrap_or("./data"));
+        let database_url = match get("DOWNLINK_DATABASE_URL") {
+            Some(url) => url.to_owned(),
+            None => format!("sqlite://{}", data_dir.join("downlink.sqlite").display()),
+        };
+        let region = get("DOWNLINK_S3_REGION").unwrap_or("us-east-1").to_owned();
+        let bucket = get("DOWNLINK_S3_BUCKET").unwrap_or("downlink").to_owned();
+        let credentials = match (get("DOWNLINK_S3_ACCESS_KEY"), get("DOWNLINK_S3_SECRET_KEY")) {
+            (Some(key), Some(secret)) => Some((key.to_owned(), Secret::new(secret))),
+            (None, None) => None,
+            _ => {
+                return Err(SettingsError {
+                    name: "DOWNLINK_S3_ACCESS_KEY",
+                    reason: "set both DOWNLINK_S3_ACCESS_KEY and DOWNLINK_S3_SECRET_KEY, or neither"
+                        .into(),
+                });
+            }
+        };
+        let s3 = match get("DOWNLINK_S3_ENDPOINT") {
+            None => S3Settings::Embedded {
+                addr: parse(&vars, "DOWNLINK_EMBEDDED_S3_ADDR", "127.0.0.1:3900")?,
+                region,
+                bucket,
+                credentials,
+            },
+            Some(endpoint) => {
+                let (access_key, secret_key) = credentials.ok_or(SettingsError {
+                    name: "DOWNLINK_S3_ACCESS_KEY",
+                    reason: "an external S3 endpoint needs DOWNLINK_S3_ACCESS_KEY and \
+                        DOWNLINK_S3_SECRET_KEY"
+                        .into(),
+                })?;
+                S3Settings::External {
+                    endpoint: endpoint.trim_end_matches('/').to_owned(),
+                    region,
+                    bucket,
+                    access_key,
+                    secret_key,
+                    path_style: parse_bool(&vars, "DOWNLINK_S3_PATH_STYLE", true)?,
+                }
+            }
+        };
+        let log_format = match get("DOWNLINK_LOG_FORMAT").unwrap_or("pretty") {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(SettingsError {
+                    name: "DOWNLINK_LOG_FORMAT",
+                    reason: format!("expected pretty or json, got {other:?}"),
+                });
+            }
+        };
+        Ok(Self {
+            addr,
+            public_url: get("DOWNLINK_PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned()),
+            data_dir,
+            database_url,
+            s3,
+            site_dir: PathBuf::from(get("DOWNLINK_SITE_DIR").unwrap_or("site")),
+            log_format,
+            request_timeout: Duration::from_secs(parse(&vars, "DOWNLINK_REQUEST_TIMEOUT_SECS", "30")?),
+            body_limit: parse(&vars, "DOWNLINK_BODY_LIMIT_BYTES", "2097152")?,
+            seed_demo: parse_bool(&vars, "DOWNLINK_SEED_DEMO", true)?,
+        })
+    }
+
+    /// The store's public base URL, without a trailing slash.
+    pub fn public_url_for(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    vars: &HashMap<String, String>,
+    name: &'static str,
+    default: &str,
+) -> Result<T, SettingsError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = vars.get(name).map_or(default, String::as_str);
+    raw.parse().map_err(|err: T::Err| SettingsError {
+        name,
+        reason: format!("{raw:?}: {err}"),
+    })
+}
+
+fn parse_bool(
+    vars: &HashMap<String, String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, SettingsError> {
+    match vars.get(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(SettingsError {
+            name,
+            reason: format!("expected true or false, got {other:?}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::from_env(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[test]
+    fn with_nothing_set_the_store_runs_on_embedded_defaults() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://./data/downlink.sqlite");
+        assert!(matches!(
+            s.s3,
+            S3Settings::Embedded { addr, ref bucket, credentials: None, .. }
+                if addr.to_string() == "127.0.0.1:3900" && bucket == "downlink"
+        ));
+        assert!(s.seed_demo);
+    }
+
+    #[test]
+    fn an_external_endpoint_needs_credentials_and_keeps_them_secret() {
+        assert!(settings(&[("DOWNLINK_S3_ENDPOINT", "https://s3.example.com")]).is_err());
+        let s = settings(&[
+            ("DOWNLINK_S3_ENDPOINT", "https://s3.example.com/"),
+            ("DOWNLINK_S3_ACCESS_KEY", "AKIA"),
+            ("DOWNLINK_S3_SECRET_KEY", "very-secret"),
+            ("DOWNLINK_S3_PATH_STYLE", "false"),
+        ])
+        .unwrap();
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("very-secret"), "{printed}");
+        assert!(matches!(
+            s.s3,
+            S3Settings::External { ref endpoint, path_style: false, .. }
+                if endpoint == "https://s3.example.com"
+        ));
+    }
+
+    #[test]
+    fn malformed_values_name_the_setting() {
+        let err = settings(&[("DOWNLINK_ADDR", "localhost")]).unwrap_err();
+        assert!(err.to_string().starts_with("DOWNLINK_ADDR:"), "{err}");
+        let err = settings(&[("DOWNLINK_SEED_DEMO", "maybe")]).unwrap_err();
+        assert!(err.to_string().starts_with("DOWNLINK_SEED_DEMO:"), "{err}");
+    }
+}

@@ -1,0 +1,271 @@
+//! Building the application from settings: database (migrated), object storage
+//! (embedded or external), demo catalog, router; then serving until a signal.
+
+use axum::Router;
+use domain::catalog::Catalog;
+use domain::clock::Clock;
+use domain::storage::{Storage, StorageConfig};
+use leptos::config::LeptosOptions;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+
+use crate::embedded_s3::{self, EmbeddedS3, EmbeddedS3Error};
+use crate::routes;
+use crate::settings::{S3Settings, Settings};
+
+/// Why the store could not start. Each variant says which part failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("could not listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    EmbeddedS3(#[from] EmbeddedS3Error),
+    #[error("embedded S3 credentials: {0}")]
+    Credentials(std::io::Error),
+    #[error(transparent)]
+    Storage(#[from] domain::storage::StorageError),
+    #[error("demo catalog: {0}")]
+    Seed(#[from] domain::demo::SeedError),
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Everything a request handler may need. Built once; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub storage: Storage,
+    pub app: app::ssr::AppContext,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// A built store, bound to its port, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    public_url: String,
+    /// Kept alive for as long as the application.
+    embedded_s3: Option<EmbeddedS3>,
+}
+
+impl Application {
+    /// Binds, migrates, starts storage and seeds the demo catalog if the database
+    /// is empty. Port 0 in the settings picks a free port (tests).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .map_err(|err| StartupError::Bind(settings.addr, err))?;
+        let address = listener
+            .local_addr()
+            .map_err(|err| StartupError::Bind(settings.addr, err))?;
+        let public_url = settings.public_url_for(address);
+
+        let db = open_database(&settings).await?;
+        let (storage, embedded_s3) = storage_for(&settings, &origin_of(&public_url)).await?;
+        storage.ensure_bucket().await?;
+        let clock = Clock::System;
+        if settings.seed_demo {
+            let added = domain::demo::seed_if_empty(&db, &storage, &clock).await?;
+            if added > 0 {
+                tracing::info!(products = added, "seeded the demo catalog");
+            }
+        }
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name("frontend")
+            .site_root(settings.site_dir.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(address)
+            .build();
+        let state = AppState {
+            leptos_options,
+            app: app::ssr::AppContext {
+                catalog: Catalog::new(db.clone(), storage.clone(), clock),
+            },
+            db,
+            storage,
+        };
+        let router = routes::router(state, &settings);
+        Ok(Self {
+            listener,
+            router,
+            address,
+            public_url,
+            embedded_s3,
+        })
+    }
+
+    /// The address the store listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The store's public base URL.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// The embedded S3 endpoint, when the store runs one.
+    pub fn embedded_s3_endpoint(&self) -> Option<&str> {
+        self.embedded_s3.as_ref().map(|s3| s3.endpoint.as_str())
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        tracing::info!(url = %self.public_url, "Downlink is serving");
+        let result = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(StartupError::Serve);
+        tracing::info!("Downlink stopped");
+        drop(self.embedded_s3);
+        result
+    }
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|err| {
+            StartupError::Database(sea_orm::DbErr::Custom(format!(
+                "cannot create data dir {}: {err}",
+                settings.data_dir.display()
+            )))
+        })?;
+    }
+    let db = domain::db::connect(&settings.database_url).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Storage for a maintenance command: the running store's embedded endpoint if
+/// one is up, else a fresh one for the command's lifetime.
+pub async fn open_storage(
+    settings: &Settings,
+) -> Result<(Storage, Option<EmbeddedS3>), StartupError> {
+    let public_url = settings.public_url_for(settings.addr);
+    let (storage, embedded) = storage_for(settings, &origin_of(&public_url)).await?;
+    storage.ensure_bucket().await?;
+    Ok((storage, embedded))
+}
+
+async fn storage_for(
+    settings: &Settings,
+    allowed_origin: &str,
+) -> Result<(Storage, Option<EmbeddedS3>), StartupError> {
+    match &settings.s3 {
+        S3Settings::External {
+            endpoint,
+            region,
+            bucket,
+            access_key,
+            secret_key,
+            path_style,
+        } => {
+            let config = StorageConfig {
+                endpoint: endpoint.clone(),
+                public_endpoint: None,
+                region: region.clone(),
+                bucket: bucket.clone(),
+                access_key: access_key.clone(),
+                secret_key: secret_key.clone(),
+                path_style: *path_style,
+            };
+            Ok((Storage::new(&config), None))
+        }
+        S3Settings::Embedded {
+            addr,
+            region,
+            bucket,
+            credentials,
+        } => {
+            let (access_key, secret_key) = match credentials {
+                Some(pair) => pair.clone(),
+                None => embedded_s3::credentials(&settings.data_dir)
+                    .map_err(StartupError::Credentials)?,
+            };
+            let root = settings.data_dir.join("objects");
+            let (endpoint, embedded) =
+                match embedded_s3::start(*addr, &root, &access_key, &secret_key, allowed_origin)
+                    .await
+                {
+                    Ok(s3) => (s3.endpoint.clone(), Some(s3)),
+                    // A maintenance command next to a running store shares its endpoint.
+                    Err(err) if err.is_addr_in_use() && settings.addr.port() != 0 => {
+                        tracing::info!(%addr, "using the embedded S3 endpoint already running");
+                        (format!("http://{addr}"), None)
+                    }
+                    Err(err) => return Err(err.into()),
+                };
+            let config = StorageConfig {
+                endpoint,
+                public_endpoint: None,
+                region: region.clone(),
+                bucket: bucket.clone(),
+                access_key,
+                secret_key,
+                path_style: true,
+            };
+            Ok((Storage::new(&config), embedded))
+        }
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(path) => url[..after_scheme + path].to_owned(),
+        None => url.to_owned(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_of;
+
+    #[test]
+    fn the_origin_of_a_url_drops_its_path() {
+        assert_eq!(origin_of("https://shop.example.com/store/"), "https://shop.example.com");
+        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+    }
+}

@@ -1,0 +1,125 @@
+use sea_orm::{ConnectionTrait, Database, Statement};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn server(data_dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("DOWNLINK_DATA_DIR", data_dir)
+        .env("DOWNLINK_EMBEDDED_S3_ADDR", "127.0.0.1:0")
+        .env("DOWNLINK_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "warn");
+    command
+}
+
+#[tokio::test]
+async fn create_admin_stores_an_argon2id_hash_and_never_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server(dir.path())
+        .args(["create-admin", "--email", " Owner@Example.com", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough secret\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        "created admin account owner@example.com"
+    );
+
+    let db = Database::connect(format!("sqlite://{}/downlink.sqlite", dir.path().display()))
+        .await
+        .unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT email, role, password_hash FROM users",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.try_get::<String>("", "email").unwrap(), "owner@example.com");
+    assert_eq!(row.try_get::<String>("", "role").unwrap(), "admin");
+    let hash: String = row.try_get("", "password_hash").unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+    assert!(domain::accounts::verify_password("a long enough secret", &hash));
+}
+
+#[test]
+fn create_admin_refuses_a_short_password_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server(dir.path())
+        .args(["create-admin", "--email", "owner@example.com", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least 10 characters"), "{stderr}");
+}
+
+#[test]
+fn migrate_and_seed_demo_are_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let output = server(dir.path()).arg("migrate").output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+    }
+    let first = server(dir.path()).arg("seed-demo").output().unwrap();
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "demo catalog: 6 product(s) added"
+    );
+    let second = server(dir.path()).arg("seed-demo").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout).trim(),
+        "demo catalog: 0 product(s) added"
+    );
+}
+
+#[test]
+fn an_unknown_command_prints_usage_and_fails() {
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: server"));
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server(dir.path())
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it serves: the log says so.
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    assert!(
+        lines.any(|line| line.unwrap_or_default().contains("Downlink is serving")),
+        "the server starts"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(rest.iter().any(|l| l.contains("Downlink stopped")), "{rest:?}");
+}

@@ -1,0 +1,64 @@
+use sea_orm::{ConnectionTrait, Database};
+
+use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app};
+
+async fn liveness_answers_ok(app: TestApp) {
+    let (status, body) = app.get_text("/healthz").await;
+    assert_eq!(status, 200);
+    assert_eq!(body, "ok");
+}
+
+async fn readiness_reports_database_and_storage_ready(app: TestApp) {
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"status": "ready", "database": "ok", "storage": "ok"})
+    );
+}
+
+async fn every_response_carries_a_request_id(app: TestApp) {
+    let first = app.get("/healthz").await;
+    let second = app.get("/healthz").await;
+    let id = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id(&first).len(), 36, "a UUID");
+    assert_ne!(id(&first), id(&second));
+}
+
+on_both_databases!(
+    liveness_answers_ok,
+    readiness_reports_database_and_storage_ready,
+    every_response_carries_a_request_id,
+);
+
+#[tokio::test]
+async fn readiness_is_503_when_the_database_goes_away() {
+    let app = spawn_app(Backend::Postgres).await;
+    let (server, name) = app.postgres.clone().unwrap();
+    let admin = Database::connect(format!("{server}/postgres")).await.unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .await
+        .unwrap();
+
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "unavailable");
+    assert_eq!(body["storage"], "ok");
+}
+
+#[tokio::test]
+async fn request_bodies_over_the_limit_are_refused() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let response = app
+        .client
+        .post(format!("{}/api/list_products", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}

@@ -1,0 +1,11 @@
+//! API tests: the real server on random ports, with a temporary data dir, the
+//! embedded S3 endpoint and a fresh database, once on SQLite and once on
+//! PostgreSQL.
+
+mod helpers;
+
+mod catalog;
+mod cli;
+mod health;
+mod pages;
+mod storage;
