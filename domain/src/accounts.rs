@@ -4,7 +4,9 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use password_hash::rand_core::OsRng;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
 use std::fmt;
 use types::email::{Email, InvalidEmail};
 use uuid::Uuid;
@@ -45,7 +47,9 @@ impl fmt::Display for AdminOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Created(email) => write!(f, "created admin account {email}"),
-            Self::Promoted(email) => write!(f, "{email} is now an admin; its password was replaced"),
+            Self::Promoted(email) => {
+                write!(f, "{email} is now an admin; its password was replaced")
+            }
         }
     }
 }
@@ -136,8 +140,14 @@ mod tests {
 
     #[test]
     fn short_and_absurdly_long_passwords_are_refused() {
-        assert!(matches!(hash_password("short"), Err(AccountError::PasswordTooShort)));
+        assert!(matches!(
+            hash_password("short"),
+            Err(AccountError::PasswordTooShort)
+        ));
         let long = "x".repeat(MAX_PASSWORD_LEN + 1);
-        assert!(matches!(hash_password(&long), Err(AccountError::PasswordTooLong)));
+        assert!(matches!(
+            hash_password(&long),
+            Err(AccountError::PasswordTooLong)
+        ));
     }
 }

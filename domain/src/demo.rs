@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -327,7 +327,11 @@ mod tests {
     #[test]
     fn demo_covers_are_png_images() {
         for product in PRODUCTS {
-            assert!(product.cover.starts_with(b"\x89PNG\r\n\x1a\n"), "{}", product.slug);
+            assert!(
+                product.cover.starts_with(b"\x89PNG\r\n\x1a\n"),
+                "{}",
+                product.slug
+            );
         }
     }
 }

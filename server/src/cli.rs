@@ -80,7 +80,12 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     let settings = Settings::from_env(std::env::vars())?;
     crate::telemetry::init(settings.log_format);
     match command {
-        Command::Serve => Application::build(settings).await?.run_until_stopped().await?,
+        Command::Serve => {
+            Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await?
+        }
         Command::Migrate => {
             startup::open_database(&settings).await?;
             println!("migrations applied");
@@ -124,7 +129,9 @@ mod tests {
     fn create_admin_needs_an_email_and_a_password_on_stdin() {
         assert_eq!(
             parse(&["create-admin", "--email", "a@b.c", "--password-stdin"]),
-            Ok(Command::CreateAdmin { email: "a@b.c".into() })
+            Ok(Command::CreateAdmin {
+                email: "a@b.c".into()
+            })
         );
         assert!(parse(&["create-admin", "--password-stdin"]).is_err());
         assert!(parse(&["create-admin", "--email", "a@b.c"]).is_err());

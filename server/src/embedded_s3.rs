@@ -129,10 +129,11 @@ pub fn credentials(data_dir: &Path) -> std::io::Result<(String, Secret)> {
     let path = data_dir.join("embedded-s3-credentials");
     if let Ok(saved) = std::fs::read_to_string(&path) {
         let mut lines = saved.lines();
-        if let (Some(key), Some(secret)) = (lines.next(), lines.next()) {
-            if !key.is_empty() && !secret.is_empty() {
-                return Ok((key.to_owned(), Secret::new(secret)));
-            }
+        if let (Some(key), Some(secret)) = (lines.next(), lines.next())
+            && !key.is_empty()
+            && !secret.is_empty()
+        {
+            return Ok((key.to_owned(), Secret::new(secret)));
         }
     }
     std::fs::create_dir_all(data_dir)?;
@@ -164,7 +165,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (key, secret) = credentials(dir.path()).unwrap();
         let (again_key, again_secret) = credentials(dir.path()).unwrap();
-        assert_eq!((key.as_str(), secret.expose()), (again_key.as_str(), again_secret.expose()));
+        assert_eq!(
+            (key.as_str(), secret.expose()),
+            (again_key.as_str(), again_secret.expose())
+        );
         assert!(key.len() >= 16 && secret.expose().len() >= 32);
     }
 }

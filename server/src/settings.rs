@@ -73,7 +73,9 @@ pub struct SettingsError {
 
 impl Settings {
     /// Reads settings from `vars` (normally `std::env::vars()`).
-    pub fn from_env(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, SettingsError> {
+    pub fn from_env(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, SettingsError> {
         let vars: HashMap<String, String> = vars
             .into_iter()
             .filter(|(k, v)| k.starts_with("DOWNLINK_") && !v.is_empty())
@@ -94,8 +96,9 @@ impl Settings {
             _ => {
                 return Err(SettingsError {
                     name: "DOWNLINK_S3_ACCESS_KEY",
-                    reason: "set both DOWNLINK_S3_ACCESS_KEY and DOWNLINK_S3_SECRET_KEY, or neither"
-                        .into(),
+                    reason:
+                        "set both DOWNLINK_S3_ACCESS_KEY and DOWNLINK_S3_SECRET_KEY, or neither"
+                            .into(),
                 });
             }
         };
@@ -141,7 +144,11 @@ impl Settings {
             s3,
             site_dir: PathBuf::from(get("DOWNLINK_SITE_DIR").unwrap_or("site")),
             log_format,
-            request_timeout: Duration::from_secs(parse(&vars, "DOWNLINK_REQUEST_TIMEOUT_SECS", "30")?),
+            request_timeout: Duration::from_secs(parse(
+                &vars,
+                "DOWNLINK_REQUEST_TIMEOUT_SECS",
+                "30",
+            )?),
             body_limit: parse(&vars, "DOWNLINK_BODY_LIMIT_BYTES", "2097152")?,
             seed_demo: parse_bool(&vars, "DOWNLINK_SEED_DEMO", true)?,
         })

@@ -265,7 +265,10 @@ mod tests {
 
     #[test]
     fn the_origin_of_a_url_drops_its_path() {
-        assert_eq!(origin_of("https://shop.example.com/store/"), "https://shop.example.com");
+        assert_eq!(
+            origin_of("https://shop.example.com/store/"),
+            "https://shop.example.com"
+        );
         assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
     }
 }

@@ -72,10 +72,15 @@ mod tests {
     #[test]
     fn addresses_are_trimmed_and_lower_cased() {
         assert_eq!(
-            Email::parse("  Ada.Lovelace@Example.COM ").unwrap().as_str(),
+            Email::parse("  Ada.Lovelace@Example.COM ")
+                .unwrap()
+                .as_str(),
             "ada.lovelace@example.com"
         );
-        assert_eq!(Email::parse("a+tag@mail.example.org").unwrap().as_str(), "a+tag@mail.example.org");
+        assert_eq!(
+            Email::parse("a+tag@mail.example.org").unwrap().as_str(),
+            "a+tag@mail.example.org"
+        );
     }
 
     #[test]

@@ -14,9 +14,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         AppError::Forbidden => http::StatusCode::FORBIDDEN,
         AppError::Validation(_) => http::StatusCode::BAD_REQUEST,
         AppError::Conflict(_) => http::StatusCode::CONFLICT,
-        AppError::Internal { .. } | AppError::Network => {
-            http::StatusCode::INTERNAL_SERVER_ERROR
-        }
+        AppError::Internal { .. } | AppError::Network => http::StatusCode::INTERNAL_SERVER_ERROR,
     });
     view! {
         <section class="notice notice--error" role="alert">

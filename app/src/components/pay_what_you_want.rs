@@ -21,7 +21,11 @@ pub fn quote(input: &str, currency: Currency, minimum_minor: i64) -> Result<Mone
 
 /// An amount field seeded with the suggested price, with a live total.
 #[component]
-pub fn PayWhatYouWant(price: PriceView, minimum_minor: i64, minimum_label: String) -> impl IntoView {
+pub fn PayWhatYouWant(
+    price: PriceView,
+    minimum_minor: i64,
+    minimum_label: String,
+) -> impl IntoView {
     let currency = Currency::parse(&price.currency).unwrap_or(Currency::USD);
     let suggested = Money::new(price.minor, currency);
     let initial = suggested
@@ -70,8 +74,14 @@ mod tests {
 
     #[test]
     fn a_quote_is_the_typed_amount_when_it_meets_the_minimum() {
-        assert_eq!(quote("7.5", Currency::USD, 200), Ok(Money::new(750, Currency::USD)));
-        assert_eq!(quote("2", Currency::USD, 200), Ok(Money::new(200, Currency::USD)));
+        assert_eq!(
+            quote("7.5", Currency::USD, 200),
+            Ok(Money::new(750, Currency::USD))
+        );
+        assert_eq!(
+            quote("2", Currency::USD, 200),
+            Ok(Money::new(200, Currency::USD))
+        );
     }
 
     #[test]

@@ -33,16 +33,24 @@ pub fn ProductPage() -> impl IntoView {
 
 #[component]
 fn ProductDetails(product: ProductPageView) -> impl IntoView {
-    let ProductPageView { card, paragraphs, images, files, terms } = product;
+    let ProductPageView {
+        card,
+        paragraphs,
+        images,
+        files,
+        terms,
+    } = product;
     let og_image = images.first().map(|image| image.url.clone());
     let price = card.price.clone();
     let buy_box = match (price.minimum.clone(), card.kind) {
         (Some(minimum), _) => view! {
             <PayWhatYouWant price=price minimum_minor=minimum.minor minimum_label=minimum.label/>
-        }.into_any(),
+        }
+        .into_any(),
         (None, KindView::Membership) => view! {
             <p class="price">{price.label} <span class="price__period">" / month"</span></p>
-        }.into_any(),
+        }
+        .into_any(),
         (None, KindView::Download) => view! { <p class="price">{price.label}</p> }.into_any(),
     };
     view! {

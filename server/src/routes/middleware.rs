@@ -1,9 +1,9 @@
 //! The layers every request passes through.
 
+use axum::Router;
 use axum::body::Body;
 use http::{Request, Response, StatusCode};
 use std::time::Duration;
-use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{

@@ -17,7 +17,10 @@ async fn the_catalog_lists_every_demo_product_with_its_cover(app: TestApp) {
     }
     assert!(html.contains("$12.00"), "prices are shown");
     assert!(html.contains("€8.00"), "each in its own currency");
-    assert!(html.contains("$2.00 or more"), "pay-what-you-want shows its minimum");
+    assert!(
+        html.contains("$2.00 or more"),
+        "pay-what-you-want shows its minimum"
+    );
 
     let covers = image_sources(&html);
     assert_eq!(covers.len(), DEMO_TITLES.len(), "one cover per product");
@@ -51,7 +54,9 @@ async fn the_list_products_server_function_has_a_stable_url(app: TestApp) {
     assert_eq!(night_rain["price"]["currency"], "USD");
     assert_eq!(night_rain["price"]["minimum"]["label"], "$2.00");
     assert!(
-        products.iter().all(|p| p.get("id").is_none() && p.get("s3_key").is_none()),
+        products
+            .iter()
+            .all(|p| p.get("id").is_none() && p.get("s3_key").is_none()),
         "no internal ids or object keys cross the wire"
     );
 }
@@ -59,7 +64,9 @@ async fn the_list_products_server_function_has_a_stable_url(app: TestApp) {
 async fn an_unknown_product_is_a_404_page(app: TestApp) {
     let (status, html) = app.get_text("/products/no-such-thing").await;
     assert_eq!(status, 404);
-    assert!(html.contains("We couldn&#x27;t find that.") || html.contains("We couldn't find that."));
+    assert!(
+        html.contains("We couldn&#x27;t find that.") || html.contains("We couldn't find that.")
+    );
 }
 
 on_both_databases!(
@@ -75,8 +82,15 @@ async fn restarting_on_the_same_data_keeps_one_demo_catalog() {
     let again = crate::helpers::spawn_app_in(data_dir, None).await;
     let (status, html) = again.get_text("/").await;
     assert_eq!(status, 200);
-    assert_eq!(html.matches(r#"<li class="card""#).count(), DEMO_TITLES.len());
-    assert_eq!(image_sources(&html).len(), DEMO_TITLES.len(), "no duplicates");
+    assert_eq!(
+        html.matches(r#"<li class="card""#).count(),
+        DEMO_TITLES.len()
+    );
+    assert_eq!(
+        image_sources(&html).len(),
+        DEMO_TITLES.len(),
+        "no duplicates"
+    );
     for cover in image_sources(&html) {
         let response = again.client.get(&cover).send().await.unwrap();
         assert_eq!(response.status(), 200, "objects survive the restart");

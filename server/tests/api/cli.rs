@@ -16,7 +16,12 @@ fn server(data_dir: &std::path::Path) -> Command {
 async fn create_admin_stores_an_argon2id_hash_and_never_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = server(dir.path())
-        .args(["create-admin", "--email", " Owner@Example.com", "--password-stdin"])
+        .args([
+            "create-admin",
+            "--email",
+            " Owner@Example.com",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -45,18 +50,29 @@ async fn create_admin_stores_an_argon2id_hash_and_never_the_password() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.try_get::<String>("", "email").unwrap(), "owner@example.com");
+    assert_eq!(
+        row.try_get::<String>("", "email").unwrap(),
+        "owner@example.com"
+    );
     assert_eq!(row.try_get::<String>("", "role").unwrap(), "admin");
     let hash: String = row.try_get("", "password_hash").unwrap();
     assert!(hash.starts_with("$argon2id$"));
-    assert!(domain::accounts::verify_password("a long enough secret", &hash));
+    assert!(domain::accounts::verify_password(
+        "a long enough secret",
+        &hash
+    ));
 }
 
 #[test]
 fn create_admin_refuses_a_short_password_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = server(dir.path())
-        .args(["create-admin", "--email", "owner@example.com", "--password-stdin"])
+        .args([
+            "create-admin",
+            "--email",
+            "owner@example.com",
+            "--password-stdin",
+        ])
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -121,5 +137,8 @@ fn sigterm_stops_the_server_gracefully() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let status = child.wait().unwrap();
     assert!(status.success(), "exit status {status:?}");
-    assert!(rest.iter().any(|l| l.contains("Downlink stopped")), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("Downlink stopped")),
+        "{rest:?}"
+    );
 }

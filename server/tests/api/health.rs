@@ -36,7 +36,9 @@ on_both_databases!(
 async fn readiness_is_503_when_the_database_goes_away() {
     let app = spawn_app(Backend::Postgres).await;
     let (server, name) = app.postgres.clone().unwrap();
-    let admin = Database::connect(format!("{server}/postgres")).await.unwrap();
+    let admin = Database::connect(format!("{server}/postgres"))
+        .await
+        .unwrap();
     admin
         .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
         .await

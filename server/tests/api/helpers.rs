@@ -63,7 +63,11 @@ async fn fresh_postgres_database() -> (String, String) {
 fn site_dir(data_dir: &Path) -> PathBuf {
     let site = data_dir.join("site");
     std::fs::create_dir_all(site.join("pkg")).expect("site dir");
-    std::fs::write(site.join("pkg/frontend.js"), "export default function(){}\n").expect("js");
+    std::fs::write(
+        site.join("pkg/frontend.js"),
+        "export default function(){}\n",
+    )
+    .expect("js");
     site
 }
 
@@ -95,7 +99,9 @@ pub async fn spawn_app_in(data_dir: TempDir, postgres: Option<(String, String)>)
     ];
     let settings = Settings::from_env(vars.map(|(k, v)| (k.to_owned(), v))).expect("settings");
     server::telemetry::init(settings.log_format);
-    let app = Application::build(settings).await.expect("the store starts");
+    let app = Application::build(settings)
+        .await
+        .expect("the store starts");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
     TestApp {

@@ -2,6 +2,11 @@
 //! embedded S3 endpoint and a fresh database, once on SQLite and once on
 //! PostgreSQL.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+
 mod helpers;
 
 mod catalog;

@@ -1,7 +1,9 @@
 use crate::helpers::{TestApp, image_sources, on_both_databases};
 
 async fn a_product_page_shows_price_files_and_sharing_metadata(app: TestApp) {
-    let (status, html) = app.get_text("/products/field-guide-to-quiet-software").await;
+    let (status, html) = app
+        .get_text("/products/field-guide-to-quiet-software")
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("<title>The Field Guide to Quiet Software · Downlink</title>"));
     assert!(html.contains("$12.00"));
@@ -23,7 +25,10 @@ async fn a_pay_what_you_want_product_offers_an_amount_field(app: TestApp) {
     assert_eq!(status, 200);
     assert!(html.contains(r#"id="pwyw-amount""#));
     assert!(html.contains("Minimum $2.00"));
-    assert!(html.contains("You pay $4.00"), "the suggested price is prefilled");
+    assert!(
+        html.contains("You pay $4.00"),
+        "the suggested price is prefilled"
+    );
 }
 
 async fn an_unknown_url_gets_the_404_page(app: TestApp) {

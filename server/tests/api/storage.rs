@@ -30,7 +30,15 @@ async fn the_embedded_s3_allows_the_store_origin_and_no_other() {
             .send()
     };
     let ours = preflight(&app.address).await.unwrap();
-    assert_eq!(ours.headers()["access-control-allow-origin"], app.address.as_str());
+    assert_eq!(
+        ours.headers()["access-control-allow-origin"],
+        app.address.as_str()
+    );
     let theirs = preflight("https://evil.example").await.unwrap();
-    assert!(theirs.headers().get("access-control-allow-origin").is_none());
+    assert!(
+        theirs
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
 }
