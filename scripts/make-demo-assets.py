@@ -100,7 +100,7 @@ COVERS = {
     "night-rain": ("#101828", "#9ec5fe", "#3b5bdb", "Night Rain", "AMBIENT AUDIO · WAV"),
     "harbour": ("#ffb38a", "#3d1f47", "#ff7b54", "Harbour at Dusk", "TIMELAPSE · WEBM"),
     "pixel-sorter": ("#e6fcf5", "#087f5b", "#12b886", "Pixel Sorter 2.1", "SOFTWARE · ZIP"),
-    "mono-icons": ("#ffffff", "#212529", "#fab005", "Mono Icons", "48 SVG ICONS"),
+    "mono-icons": ("#ffffff", "#212529", "#fab005", "Mono Icons", "SVG ICON SET"),
     "insider": ("#2b2d42", "#edf2f4", "#ef233c", "Downlink Insider", "MEMBERSHIP"),
 }
 

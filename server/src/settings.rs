@@ -20,6 +20,9 @@ pub struct Settings {
     /// `sqlite://…` or `postgres://…` (`DOWNLINK_DATABASE_URL`).
     pub database_url: String,
     pub s3: S3Settings,
+    /// The S3 endpoint as browsers reach it, when it differs from the one the
+    /// server uses; presigned URLs are signed for it (`DOWNLINK_S3_PUBLIC_ENDPOINT`).
+    pub s3_public_endpoint: Option<String>,
     /// The built browser bundle, served at `/pkg` (`DOWNLINK_SITE_DIR`).
     pub site_dir: PathBuf,
     pub log_format: LogFormat,
@@ -142,6 +145,8 @@ impl Settings {
             data_dir,
             database_url,
             s3,
+            s3_public_endpoint: get("DOWNLINK_S3_PUBLIC_ENDPOINT")
+                .map(|url| url.trim_end_matches('/').to_owned()),
             site_dir: PathBuf::from(get("DOWNLINK_SITE_DIR").unwrap_or("site")),
             log_format,
             request_timeout: Duration::from_secs(parse(

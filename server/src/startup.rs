@@ -175,7 +175,7 @@ async fn storage_for(
         } => {
             let config = StorageConfig {
                 endpoint: endpoint.clone(),
-                public_endpoint: None,
+                public_endpoint: settings.s3_public_endpoint.clone(),
                 region: region.clone(),
                 bucket: bucket.clone(),
                 access_key: access_key.clone(),
@@ -210,7 +210,7 @@ async fn storage_for(
                 };
             let config = StorageConfig {
                 endpoint,
-                public_endpoint: None,
+                public_endpoint: settings.s3_public_endpoint.clone(),
                 region: region.clone(),
                 bucket: bucket.clone(),
                 access_key,

@@ -1,6 +1,6 @@
 use sea_orm::{ConnectionTrait, Database, Statement};
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 fn server(data_dir: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
@@ -12,28 +12,27 @@ fn server(data_dir: &std::path::Path) -> Command {
     command
 }
 
+/// Runs `server create-admin --email <email> --password-stdin` with `password`
+/// on standard input.
+fn create_admin(data_dir: &std::path::Path, email: &str, password: &str) -> Output {
+    let mut child = server(data_dir)
+        .args(["create-admin", "--email", email, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{password}\n").as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
 #[tokio::test]
 async fn create_admin_stores_an_argon2id_hash_and_never_the_password() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = server(dir.path())
-        .args([
-            "create-admin",
-            "--email",
-            " Owner@Example.com",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long enough secret\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
+    let output = create_admin(dir.path(), " Owner@Example.com", "a long enough secret");
+    assert!(output.status.success(), "{output:?}");
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
         "created admin account owner@example.com"
@@ -57,28 +56,24 @@ async fn create_admin_stores_an_argon2id_hash_and_never_the_password() {
     assert_eq!(row.try_get::<String>("", "role").unwrap(), "admin");
     let hash: String = row.try_get("", "password_hash").unwrap();
     assert!(hash.starts_with("$argon2id$"));
+    assert!(!hash.contains("a long enough secret"));
     assert!(domain::accounts::verify_password(
         "a long enough secret",
         &hash
     ));
+
+    let again = create_admin(dir.path(), "owner@example.com", "another long secret");
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        "owner@example.com is now an admin; its password was replaced"
+    );
 }
 
 #[test]
 fn create_admin_refuses_a_short_password_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = server(dir.path())
-        .args([
-            "create-admin",
-            "--email",
-            "owner@example.com",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = create_admin(dir.path(), "owner@example.com", "short");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("at least 10 characters"), "{stderr}");

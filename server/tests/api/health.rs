@@ -33,7 +33,7 @@ on_both_databases!(
 );
 
 #[tokio::test]
-async fn readiness_is_503_when_the_database_goes_away() {
+async fn when_the_database_goes_away_readiness_is_503_and_pages_hide_the_cause() {
     let app = spawn_app(Backend::Postgres).await;
     let (server, name) = app.postgres.clone().unwrap();
     let admin = Database::connect(format!("{server}/postgres"))
@@ -49,6 +49,23 @@ async fn readiness_is_503_when_the_database_goes_away() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["database"], "unavailable");
     assert_eq!(body["storage"], "ok");
+
+    let page = app.get("/").await;
+    assert_eq!(page.status(), 500);
+    let request_id = page.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!(
+            "Something went wrong on our side (request {request_id})"
+        )),
+        "the error page names the request id: {html}"
+    );
+    for leak in ["database", "sqlx", "pool", "connection", name.as_str()] {
+        assert!(
+            !html.to_lowercase().contains(leak),
+            "the page leaks {leak:?}"
+        );
+    }
 }
 
 #[tokio::test]
