@@ -75,4 +75,57 @@ mod tests {
             .unwrap();
         assert_eq!(row.try_get_by_index::<i32>(0).unwrap(), 1);
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_hundred_concurrent_writers_never_see_database_is_locked() {
+        use migrations::{Migrator, MigratorTrait};
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/db.sqlite", dir.path().display());
+        let db = connect(&url).await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        let backend = db.get_database_backend();
+
+        let writers = (0..200).map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let txn = begin_write(&db).await?;
+                // Read, then write, in one transaction: the pattern that fails
+                // with SQLITE_BUSY when a deferred transaction upgrades.
+                txn.query_one_raw(Statement::from_string(
+                    backend,
+                    "SELECT COUNT(*) FROM users",
+                ))
+                .await?;
+                txn.execute_raw(Statement::from_sql_and_values(
+                    backend,
+                    "INSERT INTO users (pid, email, role, created_at, updated_at) \
+                     VALUES (?, ?, 'customer', ?, ?)",
+                    [
+                        uuid::Uuid::now_v7().into(),
+                        format!("buyer{i}@example.com").into(),
+                        chrono::Utc::now().into(),
+                        chrono::Utc::now().into(),
+                    ],
+                ))
+                .await?;
+                txn.commit().await
+            })
+        });
+        let mut failures = Vec::new();
+        for writer in writers.collect::<Vec<_>>() {
+            if let Err(err) = writer.await.unwrap() {
+                failures.push(err.to_string());
+            }
+        }
+        assert_eq!(failures, Vec::<String>::new());
+        let row = db
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT COUNT(*) FROM users",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 200);
+    }
 }

@@ -11,6 +11,7 @@ mod helpers;
 
 mod catalog;
 mod cli;
+mod external_s3;
 mod health;
 mod pages;
 mod storage;
