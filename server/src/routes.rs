@@ -4,6 +4,7 @@
 
 mod health;
 mod middleware;
+mod origin_check;
 
 use app::{App, shell};
 use axum::Router;
@@ -18,7 +19,7 @@ use crate::settings::Settings;
 use crate::startup::AppState;
 
 /// The whole application as one router; tests call it through real HTTP.
-pub fn router(state: AppState, settings: &Settings) -> Router {
+pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Router {
     let routes = generate_route_list(App);
     let context = state.app.clone();
     let provide = move || provide_context(context.clone());
@@ -46,6 +47,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             provide,
             move || shell(fallback_options.clone()),
         ))
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            origin_check::StoreOrigin(store_origin.into()),
+            origin_check::refuse_cross_site,
+        ));
     middleware::apply(router, settings)
 }

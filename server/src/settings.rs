@@ -167,6 +167,15 @@ impl Settings {
     }
 }
 
+/// `scheme://host[:port]` of a URL.
+pub fn origin_of(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(path) => url[..after_scheme + path].to_owned(),
+        None => url.to_owned(),
+    }
+}
+
 fn parse<T: std::str::FromStr>(
     vars: &HashMap<String, String>,
     name: &'static str,
@@ -236,6 +245,15 @@ mod tests {
             S3Settings::External { ref endpoint, path_style: false, .. }
                 if endpoint == "https://s3.example.com"
         ));
+    }
+
+    #[test]
+    fn the_origin_of_a_url_drops_its_path() {
+        assert_eq!(
+            origin_of("https://shop.example.com/store/"),
+            "https://shop.example.com"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
     }
 
     #[test]

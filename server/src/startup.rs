@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::embedded_s3::{self, EmbeddedS3, EmbeddedS3Error};
 use crate::routes;
-use crate::settings::{S3Settings, Settings};
+use crate::settings::{S3Settings, Settings, origin_of};
 
 /// Why the store could not start. Each variant says which part failed.
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +96,7 @@ impl Application {
             db,
             storage,
         };
-        let router = routes::router(state, &settings);
+        let router = routes::router(state, &settings, &origin_of(&public_url));
         Ok(Self {
             listener,
             router,
@@ -222,15 +222,6 @@ async fn storage_for(
     }
 }
 
-/// `scheme://host[:port]` of a URL.
-fn origin_of(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    match url[after_scheme..].find('/') {
-        Some(path) => url[..after_scheme + path].to_owned(),
-        None => url.to_owned(),
-    }
-}
-
 async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(err) = tokio::signal::ctrl_c().await {
@@ -257,18 +248,4 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::origin_of;
-
-    #[test]
-    fn the_origin_of_a_url_drops_its_path() {
-        assert_eq!(
-            origin_of("https://shop.example.com/store/"),
-            "https://shop.example.com"
-        );
-        assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
-    }
 }

@@ -14,4 +14,5 @@ mod cli;
 mod external_s3;
 mod health;
 mod pages;
+mod security;
 mod storage;
