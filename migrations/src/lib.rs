@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_catalog;
 mod m20261128_000002_users;
+mod m20261128_000003_sessions;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_catalog::Migration),
             Box::new(m20261128_000002_users::Migration),
+            Box::new(m20261128_000003_sessions::Migration),
         ]
     }
 }

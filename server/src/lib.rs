@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod embedded_s3;
 pub mod routes;
+pub mod session_store;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;

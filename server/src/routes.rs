@@ -14,9 +14,16 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::session_store::DbSessionStore;
 use crate::settings::Settings;
 use crate::startup::AppState;
+
+/// A session ends after this long without a request.
+const SESSION_LIFETIME: Duration = Duration::days(14);
 
 /// The whole application as one router; tests call it through real HTTP.
 pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Router {
@@ -36,6 +43,13 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             HeaderValue::from_static("no-cache"),
         ));
 
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("downlink_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(store_origin.starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
+
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -48,6 +62,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             move || shell(fallback_options.clone()),
         ))
         .with_state(state)
+        .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             origin_check::StoreOrigin(store_origin.into()),
             origin_check::refuse_cross_site,

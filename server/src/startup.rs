@@ -13,7 +13,11 @@ use tokio::net::TcpListener;
 
 use crate::embedded_s3::{self, EmbeddedS3, EmbeddedS3Error};
 use crate::routes;
+use crate::session_store::DbSessionStore;
 use crate::settings::{S3Settings, Settings, origin_of};
+
+/// How often expired sessions are deleted.
+const EXPIRED_SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Why the store could not start. Each variant says which part failed.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +59,7 @@ pub struct Application {
     router: Router,
     address: SocketAddr,
     public_url: String,
+    db: DatabaseConnection,
     /// Kept alive for as long as the application.
     embedded_s3: Option<EmbeddedS3>,
 }
@@ -93,7 +98,7 @@ impl Application {
             app: app::ssr::AppContext {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock),
             },
-            db,
+            db: db.clone(),
             storage,
         };
         let router = routes::router(state, &settings, &origin_of(&public_url));
@@ -102,6 +107,7 @@ impl Application {
             router,
             address,
             public_url,
+            db,
             embedded_s3,
         })
     }
@@ -123,11 +129,15 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        let cleanup = tokio::spawn(
+            DbSessionStore::new(self.db.clone()).delete_expired_every(EXPIRED_SESSION_SWEEP),
+        );
         tracing::info!(url = %self.public_url, "Downlink is serving");
         let result = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(StartupError::Serve);
+        cleanup.abort();
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);
         result

@@ -26,7 +26,22 @@ async fn every_response_carries_a_request_id(app: TestApp) {
     assert_ne!(id(&first), id(&second));
 }
 
+async fn pages_carry_baseline_security_headers(app: TestApp) {
+    let page = app.get("/").await;
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert_eq!(
+        page.headers()["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(
+        page.headers().get("set-cookie").is_none(),
+        "browsing sets no session cookie"
+    );
+}
+
 on_both_databases!(
+    pages_carry_baseline_security_headers,
     liveness_answers_ok,
     readiness_reports_database_and_storage_ready,
     every_response_carries_a_request_id,

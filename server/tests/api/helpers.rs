@@ -24,6 +24,24 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The URL of this test's database.
+    pub fn database_url(&self) -> String {
+        match &self.postgres {
+            None => format!(
+                "sqlite://{}/downlink.sqlite",
+                self.data_dir.path().display()
+            ),
+            Some((server, name)) => format!("{server}/{name}"),
+        }
+    }
+
+    /// A connection of the test's own to the store's database.
+    pub async fn db(&self) -> sea_orm::DatabaseConnection {
+        domain::db::connect(&self.database_url())
+            .await
+            .expect("the test database is reachable")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

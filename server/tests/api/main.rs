@@ -15,4 +15,5 @@ mod external_s3;
 mod health;
 mod pages;
 mod security;
+mod sessions;
 mod storage;

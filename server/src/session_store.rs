@@ -1,0 +1,118 @@
+//! tower-sessions' `SessionStore` over sea-orm: sessions live in the store's own
+//! database (SQLite or PostgreSQL), share its pool and its migration history, and
+//! are visible to every server instance. Expired sessions are deleted by a
+//! background task.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::entities::session;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use tower_sessions::cookie::time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+/// Sessions in the database.
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Deletes expired sessions every `period`, forever (spawn it).
+    pub async fn delete_expired_every(self, period: Duration) {
+        let mut interval = tokio::time::interval(period);
+        loop {
+            interval.tick().await;
+            if let Err(err) = self.delete_expired().await {
+                tracing::warn!(error = %err, "could not delete expired sessions");
+            }
+        }
+    }
+}
+
+fn id_hash(id: &Id) -> String {
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+fn backend(err: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(err.to_string())
+}
+
+fn expiry(record: &Record) -> Result<DateTime<Utc>, session_store::Error> {
+    let nanos = record.expiry_date.unix_timestamp_nanos();
+    let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).map_err(backend)?;
+    let subsec = u32::try_from(nanos.rem_euclid(1_000_000_000)).map_err(backend)?;
+    DateTime::from_timestamp(secs, subsec).ok_or_else(|| backend("expiry out of range"))
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        // Only the data: the record's id is the cookie value and must not be stored.
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let row = session::ActiveModel {
+            id_hash: Set(id_hash(&record.id)),
+            data: Set(data),
+            expires_at: Set(expiry(record)?),
+        };
+        session::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(session::Column::IdHash)
+                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row = session::Entity::find_by_id(id_hash(id))
+            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let nanos = i128::from(row.expires_at.timestamp()) * 1_000_000_000
+            + i128::from(row.expires_at.timestamp_subsec_nanos());
+        let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(backend)?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        session::Entity::delete_by_id(id_hash(id))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(Utc::now()))
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,86 @@
+use chrono::Utc;
+use domain::entities::session;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use server::session_store::DbSessionStore;
+use std::collections::HashMap;
+use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+use crate::helpers::{TestApp, on_both_databases};
+
+fn record(expires_in: Duration) -> Record {
+    Record {
+        id: Id::default(),
+        data: HashMap::from([("user".to_owned(), serde_json::json!({"pid": "u-1"}))]),
+        expiry_date: OffsetDateTime::now_utc() + expires_in,
+    }
+}
+
+async fn a_saved_session_loads_back_and_can_be_deleted(app: TestApp) {
+    let store = DbSessionStore::new(app.db().await);
+    let mut saved = record(Duration::hours(1));
+    store.create(&mut saved).await.unwrap();
+    let loaded = store
+        .load(&saved.id)
+        .await
+        .unwrap()
+        .expect("the session loads");
+    assert_eq!(loaded.data, saved.data);
+    assert_eq!(
+        loaded.expiry_date.unix_timestamp(),
+        saved.expiry_date.unix_timestamp()
+    );
+
+    saved
+        .data
+        .insert("cart".to_owned(), serde_json::json!([1, 2]));
+    store.save(&saved).await.unwrap();
+    let updated = store.load(&saved.id).await.unwrap().unwrap();
+    assert_eq!(updated.data["cart"], serde_json::json!([1, 2]));
+
+    store.delete(&saved.id).await.unwrap();
+    assert!(store.load(&saved.id).await.unwrap().is_none());
+}
+
+async fn the_cookie_value_is_never_stored(app: TestApp) {
+    let db = app.db().await;
+    let store = DbSessionStore::new(db.clone());
+    let mut saved = record(Duration::hours(1));
+    store.create(&mut saved).await.unwrap();
+    let rows = session::Entity::find().all(&db).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_ne!(rows[0].id_hash, saved.id.to_string());
+    assert_eq!(rows[0].id_hash.len(), 64, "a SHA-256 in hex");
+    assert!(!rows[0].data.contains(&saved.id.to_string()));
+}
+
+async fn expired_sessions_do_not_load_and_are_deleted(app: TestApp) {
+    let db = app.db().await;
+    let store = DbSessionStore::new(db.clone());
+    let mut live = record(Duration::hours(1));
+    let mut expired = record(Duration::seconds(-1));
+    store.create(&mut live).await.unwrap();
+    store.create(&mut expired).await.unwrap();
+    assert!(store.load(&expired.id).await.unwrap().is_none());
+
+    store.delete_expired().await.unwrap();
+    assert_eq!(session::Entity::find().count(&db).await.unwrap(), 1);
+    assert!(store.load(&live.id).await.unwrap().is_some());
+    assert!(rows_expire_in_future(&db).await);
+}
+
+async fn rows_expire_in_future(db: &sea_orm::DatabaseConnection) -> bool {
+    session::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .all(|row| row.expires_at > Utc::now())
+}
+
+on_both_databases!(
+    a_saved_session_loads_back_and_can_be_deleted,
+    the_cookie_value_is_never_stored,
+    expired_sessions_do_not_load_and_are_deleted,
+);
