@@ -1,22 +1,13 @@
 //! Server functions: thin adapters mounted under `/api/<endpoint>`. Each parses
 //! its input, makes one domain call and returns a view.
 
-use leptos::prelude::*;
+pub mod accounts;
+pub mod admin;
+pub mod catalog;
 
-use crate::error::AppError;
-use crate::views::{ProductCardView, ProductPageView};
-
-/// Every published product, newest first.
-#[server(prefix = "/api", endpoint = "list_products")]
-pub async fn list_products() -> Result<Vec<ProductCardView>, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    let listings = ctx.catalog.published().await?;
-    Ok(listings.into_iter().map(Into::into).collect())
-}
-
-/// One published product by its slug.
-#[server(prefix = "/api", endpoint = "get_product")]
-pub async fn get_product(slug: String) -> Result<ProductPageView, AppError> {
-    let ctx = crate::ssr::ctx()?;
-    Ok(ctx.catalog.published_by_slug(&slug).await?.into())
-}
+pub use accounts::{
+    ChangePassword, Register, SignIn, SignOut, change_password, current_user, register, sign_in,
+    sign_out,
+};
+pub use admin::admin_overview;
+pub use catalog::{get_product, list_products};

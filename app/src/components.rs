@@ -2,6 +2,7 @@
 
 pub mod error_notice;
 pub mod footer;
+pub mod form_error;
 pub mod header;
 pub mod pay_what_you_want;
 pub mod product_card;

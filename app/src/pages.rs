@@ -1,5 +1,9 @@
 //! One routed page per file.
 
+pub mod account;
+pub mod admin;
 pub mod catalog;
 pub mod not_found;
 pub mod product;
+pub mod register;
+pub mod sign_in;

@@ -5,11 +5,16 @@ use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::auth::provide_auth;
 use crate::components::footer::Footer;
 use crate::components::header::Header;
+use crate::pages::account::AccountPage;
+use crate::pages::admin::AdminPage;
 use crate::pages::catalog::CatalogPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::product::ProductPage;
+use crate::pages::register::RegisterPage;
+use crate::pages::sign_in::SignInPage;
 
 /// The HTML document around [`App`]: head, hydration scripts, body.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -47,15 +52,29 @@ pub fn App() -> impl IntoView {
             if title.is_empty() { "Downlink".to_owned() } else { format!("{title} · Downlink") }
         }/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <Header/>
-            <main id="main">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
-                </Routes>
-            </main>
-            <Footer/>
+            <Frame/>
         </Router>
+    }
+}
+
+/// Everything inside the router: the shared sign-in state (it reads the URL),
+/// header, the routed page and footer.
+#[component]
+fn Frame() -> impl IntoView {
+    provide_auth();
+    view! {
+            <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header/>
+        <main id="main">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
+                <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+            </Routes>
+        </main>
+        <Footer/>
     }
 }

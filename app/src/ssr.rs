@@ -2,21 +2,28 @@
 //! request ids, domain errors turned into [`AppError`], and domain results turned
 //! into views.
 
+use domain::accounts::{AccountError, Accounts};
 use domain::catalog::{CatalogError, Details, Image, IncludedFile, Listing};
 use domain::entities::product::{self, ProductKind};
+use domain::entities::user::{self, Role};
 use domain::money::Money;
 use leptos::prelude::*;
+
+pub mod session;
 
 use crate::error::AppError;
 use crate::views::{
     FileView, ImageView, KindView, PriceMinimum, PriceView, ProductCardView, ProductPageView,
-    format_name, human_size,
+    UserView, format_name, human_size,
 };
 
 /// What server functions need from the server, provided once per request.
 #[derive(Clone, Debug)]
 pub struct AppContext {
     pub catalog: domain::catalog::Catalog,
+    pub accounts: Accounts,
+    /// For read-only reports (the admin dashboard).
+    pub db: sea_orm::DatabaseConnection,
 }
 
 /// The request's [`AppContext`].
@@ -45,18 +52,66 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
     AppError::Internal { request_id }
 }
 
-/// Sets the HTTP status of the page being rendered.
-pub fn set_status(status: http::StatusCode) {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+/// Sets the HTTP status of the page or server-function response.
+pub fn set_status(status: u16) {
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
         response.set_status(status);
     }
 }
 
+/// `error`, with the response status set to match — except for a plain HTML
+/// form post (no JavaScript), which must stay a redirect back to its page so the
+/// browser follows it and the page can show the error.
+pub fn answered(error: AppError) -> AppError {
+    if !is_form_post() {
+        set_status(error.status());
+    }
+    error
+}
+
+fn is_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
 impl From<CatalogError> for AppError {
     fn from(err: CatalogError) -> Self {
-        match err {
+        answered(match err {
             CatalogError::NotFound => Self::NotFound,
             other => internal(other),
+        })
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(err: AccountError) -> Self {
+        answered(match err {
+            AccountError::InvalidEmail(_)
+            | AccountError::PasswordTooShort
+            | AccountError::PasswordTooLong
+            | AccountError::InvalidCredentials
+            | AccountError::WrongCurrentPassword => Self::Validation(err.to_string()),
+            AccountError::EmailTaken => Self::Conflict(err.to_string()),
+            AccountError::NoSuchAccount => Self::Unauthorized,
+            AccountError::Database(_) | AccountError::Hash(_) => internal(err),
+        })
+    }
+}
+
+impl From<&user::Model> for UserView {
+    fn from(user: &user::Model) -> Self {
+        Self {
+            email: user.email.clone(),
+            is_admin: user.role == Role::Admin,
         }
     }
 }

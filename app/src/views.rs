@@ -70,6 +70,21 @@ pub struct ProductPageView {
     pub terms: Vec<String>,
 }
 
+/// The signed-in person, as the header and account pages show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub email: String,
+    pub is_admin: bool,
+}
+
+/// The admin dashboard's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOverviewView {
+    pub published_products: u64,
+    pub customers: u64,
+    pub admins: u64,
+}
+
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.
 pub fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];

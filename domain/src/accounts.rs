@@ -1,11 +1,14 @@
-//! Accounts: creating admins from the command line and hashing passwords with
-//! argon2id. Sign-in, sessions and guest access build on this.
+//! Accounts: registration, sign-in checks, password changes and admins created
+//! from the command line. Emails are normalized with `Email::parse`; passwords
+//! are hashed with argon2id (`password`).
 
-use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
-use password_hash::rand_core::OsRng;
+mod password;
+
+pub use password::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, hash_password, verify_password};
+
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, SqlErr,
 };
 use std::fmt;
 use types::email::{Email, InvalidEmail};
@@ -15,12 +18,8 @@ use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::user::{self, Role};
 
-/// Passwords shorter than this are refused.
-pub const MIN_PASSWORD_LEN: usize = 10;
-/// Longer input is refused so hashing cannot be used to burn CPU.
-pub const MAX_PASSWORD_LEN: usize = 1024;
-
-/// Why an account operation was refused or failed.
+/// Why an account operation was refused or failed. The messages are for the
+/// person at the keyboard, except `Database` and `Hash`, which are internal.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     #[error(transparent)]
@@ -29,10 +28,28 @@ pub enum AccountError {
     PasswordTooShort,
     #[error("Choose a password of at most {MAX_PASSWORD_LEN} characters.")]
     PasswordTooLong,
+    #[error("An account with that email already exists. Sign in instead.")]
+    EmailTaken,
+    /// Wrong email or password; deliberately does not say which.
+    #[error("That email and password don't match an account.")]
+    InvalidCredentials,
+    #[error("Your current password is not right.")]
+    WrongCurrentPassword,
+    #[error("That account no longer exists.")]
+    NoSuchAccount,
     #[error(transparent)]
-    Database(#[from] sea_orm::DbErr),
+    Database(DbErr),
     #[error("password hashing failed: {0}")]
     Hash(String),
+}
+
+impl From<DbErr> for AccountError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Self::EmailTaken,
+            _ => Self::Database(err),
+        }
+    }
 }
 
 /// What `create_admin` did.
@@ -54,100 +71,137 @@ impl fmt::Display for AdminOutcome {
     }
 }
 
-/// Creates an admin account, or makes an existing account an admin and sets
-/// its password.
-pub async fn create_admin(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    email: &str,
-    password: &str,
-) -> Result<AdminOutcome, AccountError> {
-    let email = Email::parse(email)?;
-    let hash = hash_password(password)?;
-    let now = clock.now();
-    let txn = begin_write(db).await?;
-    let existing = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&txn)
+/// The accounts service. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Accounts {
+    db: DatabaseConnection,
+    clock: Clock,
+}
+
+impl Accounts {
+    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
+        Self { db, clock }
+    }
+
+    /// Opens a customer account.
+    pub async fn register(&self, email: &str, password: &str) -> Result<user::Model, AccountError> {
+        let email = Email::parse(email)?;
+        let hash = hash_password(password)?;
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let user = user::ActiveModel {
+            pid: Set(Uuid::now_v7()),
+            email: Set(email.as_str().to_owned()),
+            password_hash: Set(Some(hash)),
+            role: Set(Role::Customer),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
         .await?;
-    let outcome = match existing {
-        Some(found) => {
-            let mut active: user::ActiveModel = found.into();
-            active.role = Set(Role::Admin);
-            active.password_hash = Set(Some(hash));
-            active.updated_at = Set(now);
-            active.update(&txn).await?;
-            AdminOutcome::Promoted(email)
+        txn.commit().await?;
+        Ok(user)
+    }
+
+    /// The account with this email and password, or `InvalidCredentials`
+    /// without saying which part was wrong.
+    pub async fn authenticate(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<user::Model, AccountError> {
+        let user = match Email::parse(email) {
+            Ok(email) => self.by_email(&email).await?,
+            Err(_) => None,
+        };
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        if password::verify_or_spend(password, hash) {
+            user.ok_or(AccountError::InvalidCredentials)
+        } else {
+            Err(AccountError::InvalidCredentials)
         }
-        None => {
-            user::ActiveModel {
-                pid: Set(Uuid::now_v7()),
-                email: Set(email.as_str().to_owned()),
-                password_hash: Set(Some(hash)),
-                role: Set(Role::Admin),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
+    }
+
+    /// Replaces the password of `user` after checking the current one.
+    pub async fn change_password(
+        &self,
+        user: Uuid,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AccountError> {
+        let found = self
+            .by_pid(user)
+            .await?
+            .ok_or(AccountError::NoSuchAccount)?;
+        if !password::verify_or_spend(current, found.password_hash.as_deref()) {
+            return Err(AccountError::WrongCurrentPassword);
+        }
+        let hash = hash_password(new)?;
+        let txn = begin_write(&self.db).await?;
+        let mut active: user::ActiveModel = found.into();
+        active.password_hash = Set(Some(hash));
+        active.updated_at = Set(self.clock.now());
+        active.update(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The account with public id `pid`.
+    pub async fn by_pid(&self, pid: Uuid) -> Result<Option<user::Model>, AccountError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Pid.eq(pid))
+            .one(&self.db)
+            .await?)
+    }
+
+    async fn by_email(&self, email: &Email) -> Result<Option<user::Model>, AccountError> {
+        Ok(user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Creates an admin account, or makes an existing account an admin and sets
+    /// its password.
+    pub async fn create_admin(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<AdminOutcome, AccountError> {
+        let email = Email::parse(email)?;
+        let hash = hash_password(password)?;
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let existing = user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&txn)
             .await?;
-            AdminOutcome::Created(email)
-        }
-    };
-    txn.commit().await?;
-    Ok(outcome)
-}
-
-/// Hashes `password` with argon2id and a fresh salt, as a PHC string.
-pub fn hash_password(password: &str) -> Result<String, AccountError> {
-    let length = password.chars().count();
-    if length < MIN_PASSWORD_LEN {
-        return Err(AccountError::PasswordTooShort);
-    }
-    if password.len() > MAX_PASSWORD_LEN {
-        return Err(AccountError::PasswordTooLong);
-    }
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| AccountError::Hash(err.to_string()))
-}
-
-/// True when `password` matches the stored PHC `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_are_argon2id_salted_and_verifiable() {
-        let first = hash_password("correct horse battery").unwrap();
-        let second = hash_password("correct horse battery").unwrap();
-        assert!(first.starts_with("$argon2id$"), "{first}");
-        assert_ne!(first, second, "each hash has its own salt");
-        assert!(verify_password("correct horse battery", &first));
-        assert!(!verify_password("correct horse battery!", &first));
-        assert!(!verify_password("anything", "not a hash"));
-    }
-
-    #[test]
-    fn short_and_absurdly_long_passwords_are_refused() {
-        assert!(matches!(
-            hash_password("short"),
-            Err(AccountError::PasswordTooShort)
-        ));
-        let long = "x".repeat(MAX_PASSWORD_LEN + 1);
-        assert!(matches!(
-            hash_password(&long),
-            Err(AccountError::PasswordTooLong)
-        ));
+        let outcome = match existing {
+            Some(found) => {
+                let mut active: user::ActiveModel = found.into();
+                active.role = Set(Role::Admin);
+                active.password_hash = Set(Some(hash));
+                active.updated_at = Set(now);
+                active.update(&txn).await?;
+                AdminOutcome::Promoted(email)
+            }
+            None => {
+                user::ActiveModel {
+                    pid: Set(Uuid::now_v7()),
+                    email: Set(email.as_str().to_owned()),
+                    password_hash: Set(Some(hash)),
+                    role: Set(Role::Admin),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                AdminOutcome::Created(email)
+            }
+        };
+        txn.commit().await?;
+        Ok(outcome)
     }
 }

@@ -3,6 +3,7 @@
 //! rules can be tested with `cargo test -p domain` alone.
 
 pub mod accounts;
+pub mod admin;
 pub mod catalog;
 pub mod clock;
 pub mod db;

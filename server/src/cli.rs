@@ -95,8 +95,8 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let db = startup::open_database(&settings).await?;
-            let clock = domain::clock::Clock::System;
-            let outcome = domain::accounts::create_admin(&db, &clock, &email, password).await?;
+            let accounts = domain::accounts::Accounts::new(db, domain::clock::Clock::System);
+            let outcome = accounts.create_admin(&email, password).await?;
             println!("{outcome}");
         }
         Command::SeedDemo => {

@@ -2,6 +2,7 @@
 //! (embedded or external), demo catalog, router; then serving until a signal.
 
 use axum::Router;
+use domain::accounts::Accounts;
 use domain::catalog::Catalog;
 use domain::clock::Clock;
 use domain::storage::{Storage, StorageConfig};
@@ -96,7 +97,9 @@ impl Application {
         let state = AppState {
             leptos_options,
             app: app::ssr::AppContext {
-                catalog: Catalog::new(db.clone(), storage.clone(), clock),
+                catalog: Catalog::new(db.clone(), storage.clone(), clock.clone()),
+                accounts: Accounts::new(db.clone(), clock),
+                db: db.clone(),
             },
             db: db.clone(),
             storage,

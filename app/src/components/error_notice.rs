@@ -8,14 +8,7 @@ use crate::error::AppError;
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::ssr::set_status(match &error {
-        AppError::NotFound => http::StatusCode::NOT_FOUND,
-        AppError::Unauthorized => http::StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => http::StatusCode::FORBIDDEN,
-        AppError::Validation(_) => http::StatusCode::BAD_REQUEST,
-        AppError::Conflict(_) => http::StatusCode::CONFLICT,
-        AppError::Internal { .. } | AppError::Network => http::StatusCode::INTERNAL_SERVER_ERROR,
-    });
+    crate::ssr::set_status(error.status());
     view! {
         <section class="notice notice--error" role="alert">
             <h1>"Sorry, that didn't work"</h1>

@@ -3,9 +3,24 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::auth::use_auth;
+
 /// The bar at the top of every page.
 #[component]
 pub fn Header() -> impl IntoView {
+    let user = use_auth().user;
+    let account_links = move || {
+        Suspend::new(async move {
+            match user.await {
+                Ok(Some(user)) => view! {
+                    {user.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
+                    <li><A href="/account">"Account"</A></li>
+                }
+                .into_any(),
+                _ => view! { <li><A href="/account/sign-in">"Sign in"</A></li> }.into_any(),
+            }
+        })
+    };
     view! {
         <header class="site-header">
             <div class="container site-header__inner">
@@ -16,6 +31,7 @@ pub fn Header() -> impl IntoView {
                 <nav aria-label="Main">
                     <ul class="nav">
                         <li><A href="/">"Catalog"</A></li>
+                        <Transition fallback=|| ()>{account_links}</Transition>
                     </ul>
                 </nav>
             </div>

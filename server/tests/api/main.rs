@@ -9,6 +9,7 @@
 
 mod helpers;
 
+mod accounts;
 mod catalog;
 mod cli;
 mod external_s3;

@@ -1,0 +1,23 @@
+//! The admin area's server functions; each checks the admin role itself.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::views::AdminOverviewView;
+
+/// The dashboard's figures. Admins only.
+#[server(prefix = "/api", endpoint = "admin_overview")]
+pub async fn admin_overview() -> Result<AdminOverviewView, AppError> {
+    let (ctx, _admin) = (
+        crate::ssr::ctx()?,
+        crate::ssr::session::require_admin().await?,
+    );
+    let overview = domain::admin::overview(&ctx.db)
+        .await
+        .map_err(crate::ssr::internal)?;
+    Ok(AdminOverviewView {
+        published_products: overview.published_products,
+        customers: overview.customers,
+        admins: overview.admins,
+    })
+}

@@ -1,0 +1,56 @@
+//! The signed-in state shared by the header and the account pages: one set of
+//! sign-in, register and sign-out actions, and the current user, refetched
+//! whenever one of them completes.
+
+use leptos::prelude::*;
+use leptos::server::ServerActionError;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{Register, SignIn, SignOut, current_user};
+use crate::error::AppError;
+use crate::views::UserView;
+
+/// Account actions and who is signed in.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub sign_in: ServerAction<SignIn>,
+    pub register: ServerAction<Register>,
+    pub sign_out: ServerAction<SignOut>,
+    pub user: Resource<Result<Option<UserView>, AppError>>,
+}
+
+/// Creates the shared [`Auth`] for the component tree below. Call it inside the
+/// router.
+pub fn provide_auth() {
+    // Without JavaScript a failed form post comes back to its page with the
+    // error in the query (`__path`, `__err`); the actions read it from context
+    // when they are created, which here is before <Routes> would provide it.
+    let (path, err) = use_query_map().with_untracked(|q| (q.get("__path"), q.get("__err")));
+    if let (Some(path), Some(err)) = (path, err) {
+        provide_context(ServerActionError::new(&path, &err));
+    }
+    let sign_in = ServerAction::<SignIn>::new();
+    let register = ServerAction::<Register>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    let user = Resource::new(
+        move || {
+            (
+                sign_in.version().get(),
+                register.version().get(),
+                sign_out.version().get(),
+            )
+        },
+        |_| current_user(),
+    );
+    provide_context(Auth {
+        sign_in,
+        register,
+        sign_out,
+        user,
+    });
+}
+
+/// The [`Auth`] provided by the root component.
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

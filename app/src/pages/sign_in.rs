@@ -1,0 +1,34 @@
+//! `/account/sign-in`.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::auth::use_auth;
+use crate::components::form_error::FormError;
+
+/// Email and password sign-in. Works without JavaScript: the form posts to
+/// `/api/sign_in`, which redirects to the account page.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = use_auth().sign_in;
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Title text="Sign in"/>
+        <div class="container">
+            <section class="panel">
+                <h1>"Sign in"</h1>
+                <ActionForm action=action attr:class="form">
+                    <label for="email">"Email"</label>
+                    <input id="email" name="email" type="email" autocomplete="email" required/>
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                    <FormError error/>
+                    <button class="button" type="submit">"Sign in"</button>
+                </ActionForm>
+                <p>"New here? " <A href="/account/register">"Create an account"</A></p>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+
+// A unique address per run and project, so specs can run in parallel.
+function uniqueEmail(project: string): string {
+  return `buyer-${project}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+test('a shopper registers, signs out and signs back in', async ({ page }, testInfo) => {
+  const email = uniqueEmail(testInfo.project.name);
+  const password = 'correct horse battery staple';
+
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create an account');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('.account__email')).toHaveText(email);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' })).toBeVisible();
+
+  await page.goto('/account/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText("That email and password don't match an account.");
+
+  await page.getByLabel('Email').fill(email.toUpperCase());
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('.account__email')).toHaveText(email);
+});
+
+test('the admin area refuses a shopper who is not signed in', async ({ page }) => {
+  const response = await page.goto('/admin');
+  expect(response?.status()).toBe(401);
+  await expect(page.getByRole('alert')).toContainText('Please sign in first.');
+});
