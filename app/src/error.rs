@@ -22,6 +22,9 @@ pub enum AppError {
     /// Details are in the server log under `request_id`.
     #[error("Something went wrong on our side (request {request_id}).")]
     Internal { request_id: String },
+    /// Too many attempts; the client may try again after this many seconds.
+    #[error("Too many attempts. Please wait {} and try again.", wait_words(*retry_after_secs))]
+    TooManyRequests { retry_after_secs: u64 },
     /// The request did not reach the server or its answer could not be read.
     #[error("The store could not be reached. Check your connection and try again.")]
     Network,
@@ -36,8 +39,18 @@ impl AppError {
             Self::Forbidden => 403,
             Self::Validation(_) => 400,
             Self::Conflict(_) => 409,
+            Self::TooManyRequests { .. } => 429,
             Self::Internal { .. } | Self::Network => 500,
         }
+    }
+}
+
+/// "1 minute", "15 minutes", "30 seconds".
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} seconds"),
+        60..=119 => "1 minute".to_owned(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
     }
 }
 
@@ -58,5 +71,32 @@ impl FromServerFnError for AppError {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_errors_say_how_long_to_wait() {
+        let error = |secs| {
+            AppError::TooManyRequests {
+                retry_after_secs: secs,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            error(30),
+            "Too many attempts. Please wait 30 seconds and try again."
+        );
+        assert_eq!(
+            error(61),
+            "Too many attempts. Please wait 1 minute and try again."
+        );
+        assert_eq!(
+            error(899),
+            "Too many attempts. Please wait 15 minutes and try again."
+        );
     }
 }

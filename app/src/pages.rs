@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_outbox;
 pub mod catalog;
+pub mod mailed_links;
 pub mod not_found;
 pub mod product;
 pub mod register;

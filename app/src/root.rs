@@ -10,7 +10,11 @@ use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::pages::account::AccountPage;
 use crate::pages::admin::AdminPage;
+use crate::pages::admin_outbox::AdminOutboxPage;
 use crate::pages::catalog::CatalogPage;
+use crate::pages::mailed_links::{
+    ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, UseMagicLinkPage,
+};
 use crate::pages::not_found::NotFound;
 use crate::pages::product::ProductPage;
 use crate::pages::register::RegisterPage;
@@ -72,7 +76,12 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/magic-link") view=MagicLinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/magic") view=UseMagicLinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

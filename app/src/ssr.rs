@@ -22,6 +22,7 @@ use crate::views::{
 pub struct AppContext {
     pub catalog: domain::catalog::Catalog,
     pub accounts: Accounts,
+    pub limiter: domain::rate_limit::RateLimiter,
     /// For read-only reports (the admin dashboard).
     pub db: sea_orm::DatabaseConnection,
 }
@@ -69,7 +70,45 @@ pub fn answered(error: AppError) -> AppError {
     if !is_form_post() {
         set_status(error.status());
     }
+    if let (AppError::TooManyRequests { retry_after_secs }, Some(response)) =
+        (&error, use_context::<leptos_axum::ResponseOptions>())
+    {
+        response.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(*retry_after_secs),
+        );
+    }
     error
+}
+
+/// Counts an attempt at `action` against the client's IP address and, when
+/// given, the account's email; refuses it with 429 past the limits.
+pub async fn rate_limit(action: &str, email: Option<&str>) -> Result<(), AppError> {
+    use domain::rate_limit::Limit;
+    let limiter = ctx()?.limiter;
+    let window = chrono::Duration::minutes(15);
+    let (per_ip, per_account) = match action {
+        "sign_in" => (30, 10),
+        _ => (10, 3),
+    };
+    let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|_| "unknown".to_owned());
+    let mut keys = vec![(format!("{action}:ip:{ip}"), per_ip)];
+    if let Some(email) = email {
+        let account = types::email::Email::parse(email)
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_else(|_| email.trim().to_lowercase());
+        keys.push((format!("{action}:account:{account}"), per_account));
+    }
+    for (key, max) in keys {
+        if let Err(wait) = limiter.attempt(&key, Limit { max, per: window }) {
+            let retry_after_secs = u64::try_from(wait.num_seconds()).unwrap_or(1).max(1);
+            return Err(answered(AppError::TooManyRequests { retry_after_secs }));
+        }
+    }
+    Ok(())
 }
 
 fn is_form_post() -> bool {
@@ -99,7 +138,8 @@ impl From<AccountError> for AppError {
             | AccountError::PasswordTooShort
             | AccountError::PasswordTooLong
             | AccountError::InvalidCredentials
-            | AccountError::WrongCurrentPassword => Self::Validation(err.to_string()),
+            | AccountError::WrongCurrentPassword
+            | AccountError::InvalidLink => Self::Validation(err.to_string()),
             AccountError::EmailTaken => Self::Conflict(err.to_string()),
             AccountError::NoSuchAccount => Self::Unauthorized,
             AccountError::Database(_) | AccountError::Hash(_) => internal(err),
@@ -112,6 +152,20 @@ impl From<&user::Model> for UserView {
         Self {
             email: user.email.clone(),
             is_admin: user.role == Role::Admin,
+            has_password: user.password_hash.is_some(),
+        }
+    }
+}
+
+impl From<&domain::entities::mail::Model> for crate::views::OutboxMailView {
+    fn from(mail: &domain::entities::mail::Model) -> Self {
+        Self {
+            to: mail.to_address.clone(),
+            subject: mail.subject.clone(),
+            status: format!("{:?}", mail.status).to_lowercase(),
+            attempts: mail.attempts,
+            created_at: mail.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            text: mail.text_body.clone(),
         }
     }
 }

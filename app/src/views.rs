@@ -75,6 +75,21 @@ pub struct ProductPageView {
 pub struct UserView {
     pub email: String,
     pub is_admin: bool,
+    /// False for a guest who signed in by mail and has not set a password.
+    pub has_password: bool,
+}
+
+/// A mail as the admin outbox lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMailView {
+    pub to: String,
+    pub subject: String,
+    /// pending, sent or failed.
+    pub status: String,
+    pub attempts: i32,
+    pub created_at: String,
+    /// The plain-text body.
+    pub text: String,
 }
 
 /// The admin dashboard's figures.

@@ -2,7 +2,10 @@
 //! from the command line. Emails are normalized with `Email::parse`; passwords
 //! are hashed with argon2id (`password`).
 
+mod links;
 mod password;
+
+pub use links::{MAGIC_LINK_TTL, RESET_TTL};
 
 pub use password::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, hash_password, verify_password};
 
@@ -35,6 +38,8 @@ pub enum AccountError {
     InvalidCredentials,
     #[error("Your current password is not right.")]
     WrongCurrentPassword,
+    #[error("That link is invalid, used or expired. Ask for a new one.")]
+    InvalidLink,
     #[error("That account no longer exists.")]
     NoSuchAccount,
     #[error(transparent)]
@@ -76,11 +81,17 @@ impl fmt::Display for AdminOutcome {
 pub struct Accounts {
     db: DatabaseConnection,
     clock: Clock,
+    /// The store's public base URL, for links in mails.
+    public_url: String,
 }
 
 impl Accounts {
-    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        Self { db, clock }
+    pub fn new(db: DatabaseConnection, clock: Clock, public_url: impl Into<String>) -> Self {
+        Self {
+            db,
+            clock,
+            public_url: public_url.into(),
+        }
     }
 
     /// Opens a customer account.
@@ -123,7 +134,8 @@ impl Accounts {
         }
     }
 
-    /// Replaces the password of `user` after checking the current one.
+    /// Replaces the password of `user` after checking the current one, or sets
+    /// the first password of a guest account.
     pub async fn change_password(
         &self,
         user: Uuid,
@@ -134,7 +146,11 @@ impl Accounts {
             .by_pid(user)
             .await?
             .ok_or(AccountError::NoSuchAccount)?;
-        if !password::verify_or_spend(current, found.password_hash.as_deref()) {
+        // A guest (signed in by mail, no password yet) claims the account by
+        // setting one; everyone else proves they know the current password.
+        if let Some(hash) = found.password_hash.as_deref()
+            && !verify_password(current, hash)
+        {
             return Err(AccountError::WrongCurrentPassword);
         }
         let hash = hash_password(new)?;

@@ -9,6 +9,8 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod mail;
 pub use types::money;
+pub mod rate_limit;
 pub mod secret;
 pub mod storage;

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_catalog;
 mod m20261128_000002_users;
 mod m20261128_000003_sessions;
+mod m20261128_000004_mail_and_tokens;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_catalog::Migration),
             Box::new(m20261128_000002_users::Migration),
             Box::new(m20261128_000003_sessions::Migration),
+            Box::new(m20261128_000004_mail_and_tokens::Migration),
         ]
     }
 }

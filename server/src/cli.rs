@@ -95,7 +95,11 @@ pub async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let db = startup::open_database(&settings).await?;
-            let accounts = domain::accounts::Accounts::new(db, domain::clock::Clock::System);
+            let accounts = domain::accounts::Accounts::new(
+                db,
+                domain::clock::Clock::System,
+                settings.public_url_for(settings.addr),
+            );
             let outcome = accounts.create_admin(&email, password).await?;
             println!("{outcome}");
         }

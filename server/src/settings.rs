@@ -32,6 +32,11 @@ pub struct Settings {
     pub body_limit: usize,
     /// Whether an empty database gets the demo catalog (`DOWNLINK_SEED_DEMO`).
     pub seed_demo: bool,
+    /// SMTP server for outgoing mail, e.g. `smtp://user:pass@host:587?tls=required`
+    /// (`DOWNLINK_SMTP_URL`); unset, mail stays in the outbox. May hold a password.
+    pub smtp_url: Option<Secret>,
+    /// The sender of outgoing mail (`DOWNLINK_MAIL_FROM`).
+    pub mail_from: String,
 }
 
 /// Object storage: the embedded endpoint or any S3-compatible service.
@@ -156,6 +161,10 @@ impl Settings {
             )?),
             body_limit: parse(&vars, "DOWNLINK_BODY_LIMIT_BYTES", "2097152")?,
             seed_demo: parse_bool(&vars, "DOWNLINK_SEED_DEMO", true)?,
+            smtp_url: get("DOWNLINK_SMTP_URL").map(Secret::new),
+            mail_from: get("DOWNLINK_MAIL_FROM")
+                .unwrap_or("Downlink <no-reply@localhost>")
+                .to_owned(),
         })
     }
 

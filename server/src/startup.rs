@@ -5,6 +5,8 @@ use axum::Router;
 use domain::accounts::Accounts;
 use domain::catalog::Catalog;
 use domain::clock::Clock;
+use domain::mail::Transport;
+use domain::rate_limit::RateLimiter;
 use domain::storage::{Storage, StorageConfig};
 use leptos::config::LeptosOptions;
 use migrations::{Migrator, MigratorTrait};
@@ -19,6 +21,9 @@ use crate::settings::{S3Settings, Settings, origin_of};
 
 /// How often expired sessions are deleted.
 const EXPIRED_SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// How often the outbox is checked for mail to deliver.
+const MAIL_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Why the store could not start. Each variant says which part failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +42,8 @@ pub enum StartupError {
     Seed(#[from] domain::demo::SeedError),
     #[error("server: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Mail(#[from] domain::mail::MailConfigError),
 }
 
 /// Everything a request handler may need. Built once; cheap to clone.
@@ -61,6 +68,7 @@ pub struct Application {
     address: SocketAddr,
     public_url: String,
     db: DatabaseConnection,
+    mail: Transport,
     /// Kept alive for as long as the application.
     embedded_s3: Option<EmbeddedS3>,
 }
@@ -78,6 +86,10 @@ impl Application {
         let public_url = settings.public_url_for(address);
 
         let db = open_database(&settings).await?;
+        let mail = match &settings.smtp_url {
+            Some(url) => Transport::smtp(url.expose(), &settings.mail_from)?,
+            None => Transport::OutboxOnly,
+        };
         let (storage, embedded_s3) = storage_for(&settings, &origin_of(&public_url)).await?;
         storage.ensure_bucket().await?;
         let clock = Clock::System;
@@ -98,7 +110,8 @@ impl Application {
             leptos_options,
             app: app::ssr::AppContext {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone()),
-                accounts: Accounts::new(db.clone(), clock),
+                accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
+                limiter: RateLimiter::new(clock),
                 db: db.clone(),
             },
             db: db.clone(),
@@ -111,6 +124,7 @@ impl Application {
             address,
             public_url,
             db,
+            mail,
             embedded_s3,
         })
     }
@@ -135,12 +149,23 @@ impl Application {
         let cleanup = tokio::spawn(
             DbSessionStore::new(self.db.clone()).delete_expired_every(EXPIRED_SESSION_SWEEP),
         );
+        let mail = tokio::spawn(domain::mail::deliver_forever(
+            self.db.clone(),
+            Clock::System,
+            self.mail.clone(),
+            MAIL_DELIVERY_PERIOD,
+        ));
         tracing::info!(url = %self.public_url, "Downlink is serving");
-        let result = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(StartupError::Serve);
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve);
         cleanup.abort();
+        mail.abort();
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);
         result

@@ -27,6 +27,7 @@ pub async fn register(email: String, password: String) -> Result<UserView, AppEr
 /// Signs in with email and password, on a fresh session id.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<UserView, AppError> {
+    crate::ssr::rate_limit("sign_in", Some(&email)).await?;
     let ctx = crate::ssr::ctx()?;
     let user = ctx.accounts.authenticate(&email, &password).await?;
     crate::ssr::session::start(&user).await?;
@@ -53,4 +54,54 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
         .change_password(user.pid, &current, &new)
         .await?;
     Ok(())
+}
+
+/// Mails a one-time sign-in link. The answer is the same whether or not the
+/// address has an account.
+#[server(prefix = "/api", endpoint = "request_magic_link")]
+pub async fn request_magic_link(email: String) -> Result<(), AppError> {
+    crate::ssr::rate_limit("mail_link", Some(&email)).await?;
+    crate::ssr::ctx()?.accounts.send_magic_link(&email).await?;
+    leptos_axum::redirect("/account/magic-link?sent=1");
+    Ok(())
+}
+
+/// Signs in with a mailed link's token (a POST: opening the link only shows a
+/// button, so mail scanners cannot spend it).
+#[server(prefix = "/api", endpoint = "sign_in_with_link")]
+pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
+    crate::ssr::rate_limit("link", None).await?;
+    let user = crate::ssr::ctx()?
+        .accounts
+        .sign_in_with_link(&token)
+        .await?;
+    crate::ssr::session::start(&user).await?;
+    leptos_axum::redirect("/account");
+    Ok(UserView::from(&user))
+}
+
+/// Mails a password-reset link if the address has an account; answers the same
+/// either way.
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    crate::ssr::rate_limit("reset", Some(&email)).await?;
+    crate::ssr::ctx()?
+        .accounts
+        .send_password_reset(&email)
+        .await?;
+    leptos_axum::redirect("/account/forgot?sent=1");
+    Ok(())
+}
+
+/// Sets a new password with a mailed reset token and signs in.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<UserView, AppError> {
+    crate::ssr::rate_limit("link", None).await?;
+    let user = crate::ssr::ctx()?
+        .accounts
+        .reset_password(&token, &password)
+        .await?;
+    crate::ssr::session::start(&user).await?;
+    leptos_axum::redirect("/account");
+    Ok(UserView::from(&user))
 }

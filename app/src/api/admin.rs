@@ -21,3 +21,16 @@ pub async fn admin_overview() -> Result<AdminOverviewView, AppError> {
         admins: overview.admins,
     })
 }
+
+/// The newest mails in the outbox. Admins only.
+#[server(prefix = "/api", endpoint = "admin_outbox")]
+pub async fn admin_outbox() -> Result<Vec<crate::views::OutboxMailView>, AppError> {
+    let (ctx, _admin) = (
+        crate::ssr::ctx()?,
+        crate::ssr::session::require_admin().await?,
+    );
+    let mails = domain::mail::recent(&ctx.db, 50)
+        .await
+        .map_err(crate::ssr::internal)?;
+    Ok(mails.iter().map(Into::into).collect())
+}

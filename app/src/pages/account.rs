@@ -53,15 +53,24 @@ fn AccountDetails(user: UserView) -> impl IntoView {
             </ActionForm>
         </section>
         <section class="panel">
-            <h2>"Change password"</h2>
+            <h2>{if user.has_password { "Change password" } else { "Set a password" }}</h2>
+            {(!user.has_password).then(|| view! {
+                <p>"You signed in by email. Set a password to sign in with it next time."</p>
+            })}
             <ActionForm action=change attr:class="form">
-                <label for="current">"Current password"</label>
-                <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                {if user.has_password {
+                    view! {
+                        <label for="current">"Current password"</label>
+                        <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                    }.into_any()
+                } else {
+                    view! { <input type="hidden" name="current" value=""/> }.into_any()
+                }}
                 <label for="new">"New password"</label>
                 <input id="new" name="new" type="password" autocomplete="new-password" minlength="10" required/>
                 <FormError error/>
                 {move || changed().then(|| view! { <p class="form__ok" role="status">"Your password was changed."</p> })}
-                <button class="button" type="submit">"Change password"</button>
+                <button class="button" type="submit">"Save password"</button>
             </ActionForm>
         </section>
     }

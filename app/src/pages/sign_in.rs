@@ -27,6 +27,11 @@ pub fn SignInPage() -> impl IntoView {
                     <FormError error/>
                     <button class="button" type="submit">"Sign in"</button>
                 </ActionForm>
+                <p>
+                    <A href="/account/magic-link">"Email me a sign-in link"</A>
+                    " · "
+                    <A href="/account/forgot">"Forgot your password?"</A>
+                </p>
                 <p>"New here? " <A href="/account/register">"Create an account"</A></p>
             </section>
         </div>

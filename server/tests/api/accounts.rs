@@ -9,7 +9,7 @@ use tower_sessions::session_store::SessionStore;
 use crate::helpers::{TestApp, on_both_databases};
 
 /// A server-function call as a script makes it: form body, JSON answer.
-async fn call(
+pub async fn call(
     app: &TestApp,
     endpoint: &str,
     form: &[(&str, &str)],
@@ -27,7 +27,7 @@ async fn call(
 }
 
 /// The session id a response sets, if it sets one.
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
@@ -38,7 +38,7 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-async fn who_is_signed_in(app: &TestApp, cookie: &str) -> serde_json::Value {
+pub async fn who_is_signed_in(app: &TestApp, cookie: &str) -> serde_json::Value {
     call(app, "current_user", &[], Some(cookie))
         .await
         .json()
@@ -46,7 +46,7 @@ async fn who_is_signed_in(app: &TestApp, cookie: &str) -> serde_json::Value {
         .unwrap()
 }
 
-async fn register(app: &TestApp, email: &str, password: &str) -> String {
+pub async fn register(app: &TestApp, email: &str, password: &str) -> String {
     let response = call(
         app,
         "register",
@@ -84,7 +84,7 @@ async fn signing_up_signs_in_with_a_safe_cookie(app: TestApp) {
     let user: serde_json::Value = response.json().await.unwrap();
     assert_eq!(
         user,
-        serde_json::json!({"email": "new.buyer@example.com", "is_admin": false})
+        serde_json::json!({"email": "new.buyer@example.com", "is_admin": false, "has_password": true})
     );
     assert_eq!(
         who_is_signed_in(&app, &cookie).await["email"],
@@ -202,7 +202,7 @@ async fn admin_functions_answer_admins_only(app: TestApp) {
     let refused = call(&app, "admin_overview", &[], Some(&customer)).await;
     assert_eq!(refused.status(), 403);
 
-    Accounts::new(app.db().await, Clock::System)
+    Accounts::new(app.db().await, Clock::System, app.address.clone())
         .create_admin("owner@example.com", "the owner's passphrase")
         .await
         .unwrap();

@@ -9,6 +9,8 @@
 
 mod helpers;
 
+mod mailed_links;
+
 mod accounts;
 mod catalog;
 mod cli;
