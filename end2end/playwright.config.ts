@@ -14,6 +14,8 @@ if (!server) {
   throw new Error('DOWNLINK_SERVER_BIN must point at the built server binary (scripts/test sets it)');
 }
 const dataDir = process.env.DOWNLINK_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'downlink-e2e-'));
+// Specs run the server binary's CLI against the same data (create-admin).
+process.env.DOWNLINK_E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: './tests',

@@ -1,12 +1,12 @@
 //! The signed-in state shared by the header and the account pages: one set of
-//! sign-in, register and sign-out actions, and the current user, refetched
-//! whenever one of them completes.
+//! the actions that sign in or out, and the current user, refetched whenever
+//! one of them completes.
 
 use leptos::prelude::*;
 use leptos::server::ServerActionError;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{Register, SignIn, SignOut, current_user};
+use crate::api::{Register, ResetPassword, SignIn, SignInWithLink, SignOut, current_user};
 use crate::error::AppError;
 use crate::views::UserView;
 
@@ -16,6 +16,8 @@ pub struct Auth {
     pub sign_in: ServerAction<SignIn>,
     pub register: ServerAction<Register>,
     pub sign_out: ServerAction<SignOut>,
+    pub sign_in_with_link: ServerAction<SignInWithLink>,
+    pub reset_password: ServerAction<ResetPassword>,
     pub user: Resource<Result<Option<UserView>, AppError>>,
 }
 
@@ -32,12 +34,16 @@ pub fn provide_auth() {
     let sign_in = ServerAction::<SignIn>::new();
     let register = ServerAction::<Register>::new();
     let sign_out = ServerAction::<SignOut>::new();
+    let sign_in_with_link = ServerAction::<SignInWithLink>::new();
+    let reset_password = ServerAction::<ResetPassword>::new();
     let user = Resource::new(
         move || {
             (
                 sign_in.version().get(),
                 register.version().get(),
                 sign_out.version().get(),
+                sign_in_with_link.version().get(),
+                reset_password.version().get(),
             )
         },
         |_| current_user(),
@@ -46,6 +52,8 @@ pub fn provide_auth() {
         sign_in,
         register,
         sign_out,
+        sign_in_with_link,
+        reset_password,
         user,
     });
 }

@@ -1,12 +1,8 @@
 import { expect, test } from '@playwright/test';
-
-// A unique address per run and project, so specs can run in parallel.
-function uniqueEmail(project: string): string {
-  return `buyer-${project}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
+import { uniqueEmail } from './support';
 
 test('a shopper registers, signs out and signs back in', async ({ page }, testInfo) => {
-  const email = uniqueEmail(testInfo.project.name);
+  const email = uniqueEmail(`buyer-${testInfo.project.name}`);
   const password = 'correct horse battery staple';
 
   await page.goto('/');

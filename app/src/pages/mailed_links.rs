@@ -8,7 +8,8 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{RequestMagicLink, RequestPasswordReset, ResetPassword, SignInWithLink};
+use crate::api::{RequestMagicLink, RequestPasswordReset};
+use crate::auth::use_auth;
 use crate::components::form_error::FormError;
 
 fn query(name: &'static str) -> Memo<Option<String>> {
@@ -50,7 +51,7 @@ pub fn MagicLinkPage() -> impl IntoView {
 /// `/account/magic?token=…`: spends a sign-in link.
 #[component]
 pub fn UseMagicLinkPage() -> impl IntoView {
-    let action = ServerAction::<SignInWithLink>::new();
+    let action = use_auth().sign_in_with_link;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let token = query("token");
     view! {
@@ -101,7 +102,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// `/account/reset?token=…`: sets a new password with a reset link.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let action = ServerAction::<ResetPassword>::new();
+    let action = use_auth().reset_password;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let token = query("token");
     view! {

@@ -79,7 +79,7 @@ on_both_databases!(
 async fn restarting_on_the_same_data_keeps_one_demo_catalog() {
     let first = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
     let TestApp { data_dir, .. } = first;
-    let again = crate::helpers::spawn_app_in(data_dir, None).await;
+    let again = crate::helpers::spawn_app_in(data_dir, None, &[]).await;
     let (status, html) = again.get_text("/").await;
     assert_eq!(status, 200);
     assert_eq!(

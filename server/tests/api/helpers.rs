@@ -96,11 +96,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         Backend::Sqlite => None,
         Backend::Postgres => Some(fresh_postgres_database().await),
     };
-    spawn_app_in(data_dir, postgres).await
+    spawn_app_in(data_dir, postgres, &[]).await
 }
 
-/// Starts a store over an existing data dir (to test restarts).
-pub async fn spawn_app_in(data_dir: TempDir, postgres: Option<(String, String)>) -> TestApp {
+/// Starts a store over an existing data dir (to test restarts), with `extra`
+/// settings on top of the test defaults.
+pub async fn spawn_app_in(
+    data_dir: TempDir,
+    postgres: Option<(String, String)>,
+    extra: &[(&str, &str)],
+) -> TestApp {
     let database_url = match &postgres {
         None => format!("sqlite://{}/downlink.sqlite", data_dir.path().display()),
         Some((server, name)) => format!("{server}/{name}"),
@@ -115,7 +120,12 @@ pub async fn spawn_app_in(data_dir: TempDir, postgres: Option<(String, String)>)
             site_dir(data_dir.path()).display().to_string(),
         ),
     ];
-    let settings = Settings::from_env(vars.map(|(k, v)| (k.to_owned(), v))).expect("settings");
+    let vars = vars.map(|(k, v)| (k.to_owned(), v)).into_iter().chain(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    let settings = Settings::from_env(vars).expect("settings");
     server::telemetry::init(settings.log_format);
     let app = Application::build(settings)
         .await

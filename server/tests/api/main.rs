@@ -19,4 +19,5 @@ mod health;
 mod pages;
 mod security;
 mod sessions;
+mod smtp;
 mod storage;

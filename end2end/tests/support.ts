@@ -1,0 +1,30 @@
+// Helpers shared by specs.
+import { execFileSync } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
+
+/// A unique address per call, so specs can run in parallel and again.
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/// Creates an admin with the server's own CLI, against the test store's data.
+export function createAdmin(email: string, password: string): void {
+  execFileSync(process.env.DOWNLINK_SERVER_BIN!, ['create-admin', '--email', email, '--password-stdin'], {
+    input: password,
+    env: { ...process.env, DOWNLINK_DATA_DIR: process.env.DOWNLINK_E2E_DATA_DIR!, RUST_LOG: 'warn' },
+  });
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/account/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
