@@ -35,16 +35,18 @@ async fn start_smtp_server() -> SmtpServer {
         .arg(maildir.path().join("Maildir"))
         .spawn()
         .expect("python3 with aiosmtpd (scripts/setup --test installs it)");
+    // Owned from here on: dropping it (also on a panic) kills and reaps the child.
+    let server = SmtpServer {
+        child,
+        port,
+        maildir,
+    };
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()
         {
-            return SmtpServer {
-                child,
-                port,
-                maildir,
-            };
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
