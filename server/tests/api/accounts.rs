@@ -297,3 +297,27 @@ on_both_databases!(
     admin_functions_answer_admins_only,
     a_password_change_needs_the_current_password,
 );
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_secure() {
+    let app = crate::helpers::spawn_app_in(
+        tempfile::tempdir().unwrap(),
+        None,
+        &[("DOWNLINK_PUBLIC_URL", "https://shop.example.com")],
+    )
+    .await;
+    let response = call(
+        &app,
+        "register",
+        &[
+            ("email", "secure@example.com"),
+            ("password", "a long passphrase"),
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+}
