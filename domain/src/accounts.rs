@@ -76,6 +76,24 @@ impl fmt::Display for AdminOutcome {
     }
 }
 
+/// A new account row: a fresh public id, created and updated `now`.
+fn new_user(
+    email: &str,
+    password_hash: Option<String>,
+    role: Role,
+    now: chrono::DateTime<chrono::Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
+        pid: Set(Uuid::now_v7()),
+        email: Set(email.to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// The accounts service. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Accounts {
@@ -100,17 +118,9 @@ impl Accounts {
         let hash = hash_password(password)?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let user = user::ActiveModel {
-            pid: Set(Uuid::now_v7()),
-            email: Set(email.as_str().to_owned()),
-            password_hash: Set(Some(hash)),
-            role: Set(Role::Customer),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let user = new_user(email.as_str(), Some(hash), Role::Customer, now)
+            .insert(&txn)
+            .await?;
         txn.commit().await?;
         Ok(user)
     }
@@ -203,17 +213,9 @@ impl Accounts {
                 AdminOutcome::Promoted(email)
             }
             None => {
-                user::ActiveModel {
-                    pid: Set(Uuid::now_v7()),
-                    email: Set(email.as_str().to_owned()),
-                    password_hash: Set(Some(hash)),
-                    role: Set(Role::Admin),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                new_user(email.as_str(), Some(hash), Role::Admin, now)
+                    .insert(&txn)
+                    .await?;
                 AdminOutcome::Created(email)
             }
         };

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use types::email::Email;
 use uuid::Uuid;
 
-use super::{AccountError, Accounts, hash_password};
+use super::{AccountError, Accounts, hash_password, new_user};
 use crate::db::begin_write;
 use crate::entities::login_token::{self, TokenPurpose};
 use crate::entities::user::{self, Role};
@@ -144,17 +144,9 @@ impl Accounts {
         let user = match existing {
             Some(user) => user,
             None => {
-                user::ActiveModel {
-                    pid: Set(Uuid::now_v7()),
-                    email: Set(email),
-                    password_hash: Set(None),
-                    role: Set(Role::Customer),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?
+                new_user(&email, None, Role::Customer, now)
+                    .insert(&txn)
+                    .await?
             }
         };
         txn.commit().await?;

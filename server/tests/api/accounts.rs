@@ -38,6 +38,17 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// `POST /api/sign_in` with an email and password, no cookie.
+pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    call(
+        app,
+        "sign_in",
+        &[("email", email), ("password", password)],
+        None,
+    )
+    .await
+}
+
 pub async fn who_is_signed_in(app: &TestApp, cookie: &str) -> serde_json::Value {
     call(app, "current_user", &[], Some(cookie))
         .await
@@ -111,41 +122,14 @@ async fn an_email_can_only_register_once(app: TestApp) {
 
 async fn a_wrong_password_or_unknown_email_is_refused_alike(app: TestApp) {
     register(&app, "known@example.com", "the right passphrase").await;
-    let wrong = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "known@example.com"),
-            ("password", "the wrong passphrase"),
-        ],
-        None,
-    )
-    .await;
-    let unknown = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "nobody@example.com"),
-            ("password", "the right passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let wrong = sign_in(&app, "known@example.com", "the wrong passphrase").await;
+    let unknown = sign_in(&app, "nobody@example.com", "the right passphrase").await;
     assert_eq!(wrong.status(), 400);
     assert_eq!(unknown.status(), 400);
     assert!(session_cookie(&wrong).is_none() && session_cookie(&unknown).is_none());
     assert_eq!(wrong.text().await.unwrap(), unknown.text().await.unwrap());
 
-    let right = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "Known@Example.com"),
-            ("password", "the right passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let right = sign_in(&app, "Known@Example.com", "the right passphrase").await;
     assert_eq!(right.status(), 200);
 }
 
@@ -206,16 +190,7 @@ async fn admin_functions_answer_admins_only(app: TestApp) {
         .create_admin("owner@example.com", "the owner's passphrase")
         .await
         .unwrap();
-    let admin = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "owner@example.com"),
-            ("password", "the owner's passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let admin = sign_in(&app, "owner@example.com", "the owner's passphrase").await;
     let admin = session_cookie(&admin).unwrap();
     let figures: serde_json::Value = call(&app, "admin_overview", &[], Some(&admin))
         .await
@@ -264,27 +239,9 @@ async fn a_password_change_needs_the_current_password(app: TestApp) {
     )
     .await;
     assert_eq!(right.status(), 200);
-    let old = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "changer@example.com"),
-            ("password", "the first passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let old = sign_in(&app, "changer@example.com", "the first passphrase").await;
     assert_eq!(old.status(), 400);
-    let new = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "changer@example.com"),
-            ("password", "the second passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let new = sign_in(&app, "changer@example.com", "the second passphrase").await;
     assert_eq!(new.status(), 200);
 }
 

@@ -3,7 +3,7 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
 use std::time::Duration;
 
-use crate::accounts::{call, register, session_cookie, who_is_signed_in};
+use crate::accounts::{call, register, session_cookie, sign_in, who_is_signed_in};
 use crate::helpers::{TestApp, on_both_databases};
 
 /// The token in the newest mail to `to`, read from the outbox.
@@ -58,16 +58,7 @@ async fn a_magic_link_works_once_and_opens_a_guest_account(app: TestApp) {
     )
     .await;
     assert_eq!(set.status(), 200);
-    let signed_in = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "guest@example.com"),
-            ("password", "a guest's new passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let signed_in = sign_in(&app, "guest@example.com", "a guest's new passphrase").await;
     assert_eq!(signed_in.status(), 200);
 }
 
@@ -121,27 +112,9 @@ async fn a_password_reset_link_sets_a_new_password_once(app: TestApp) {
     )
     .await;
     assert_eq!(again.status(), 400);
-    let old = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "forgetful@example.com"),
-            ("password", "the old passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let old = sign_in(&app, "forgetful@example.com", "the old passphrase").await;
     assert_eq!(old.status(), 400);
-    let new = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "forgetful@example.com"),
-            ("password", "the new passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let new = sign_in(&app, "forgetful@example.com", "the new passphrase").await;
     assert_eq!(new.status(), 200);
 }
 
@@ -161,28 +134,10 @@ async fn a_reset_for_an_unknown_address_answers_alike_and_mails_nothing(app: Tes
 async fn too_many_sign_in_attempts_get_429_with_retry_after(app: TestApp) {
     register(&app, "target@example.com", "the real passphrase").await;
     for attempt in 1..=10 {
-        let response = call(
-            &app,
-            "sign_in",
-            &[
-                ("email", "target@example.com"),
-                ("password", "a guessed passphrase"),
-            ],
-            None,
-        )
-        .await;
+        let response = sign_in(&app, "target@example.com", "a guessed passphrase").await;
         assert_eq!(response.status(), 400, "attempt {attempt}");
     }
-    let limited = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "TARGET@example.com"),
-            ("password", "the real passphrase"),
-        ],
-        None,
-    )
-    .await;
+    let limited = sign_in(&app, "TARGET@example.com", "the real passphrase").await;
     assert_eq!(limited.status(), 429);
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -196,16 +151,7 @@ async fn too_many_sign_in_attempts_get_429_with_retry_after(app: TestApp) {
         "the body says the same wait as the header"
     );
 
-    let others = call(
-        &app,
-        "sign_in",
-        &[
-            ("email", "someone-else@example.com"),
-            ("password", "whatever it is"),
-        ],
-        None,
-    )
-    .await;
+    let others = sign_in(&app, "someone-else@example.com", "whatever it is").await;
     assert_eq!(others.status(), 400, "other accounts are not locked out");
 }
 
