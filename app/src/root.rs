@@ -67,7 +67,7 @@ pub fn App() -> impl IntoView {
 fn Frame() -> impl IntoView {
     provide_auth();
     view! {
-            <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">"Skip to content"</a>
         <Header/>
         <main id="main">
             <Routes fallback=NotFound>
