@@ -1,5 +1,6 @@
 //! Building blocks shared by pages; one component per file.
 
+pub mod catalog_query;
 pub mod error_notice;
 pub mod footer;
 pub mod form_error;

@@ -230,6 +230,18 @@ impl From<Listing> for ProductCardView {
     }
 }
 
+impl From<domain::catalog::SearchResults> for crate::views::CatalogPageView {
+    fn from(results: domain::catalog::SearchResults) -> Self {
+        Self {
+            products: results.listings.into_iter().map(Into::into).collect(),
+            total: results.total,
+            page: results.page,
+            pages: results.pages,
+            tags: results.tags,
+        }
+    }
+}
+
 impl From<Details> for ProductPageView {
     fn from(details: Details) -> Self {
         let product = &details.product;

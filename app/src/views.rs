@@ -50,6 +50,18 @@ pub struct ProductCardView {
     pub tags: Vec<String>,
 }
 
+/// One page of catalog results, with what was asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogPageView {
+    pub products: Vec<ProductCardView>,
+    /// Matches on all pages.
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    /// Every tag in use, for the filter.
+    pub tags: Vec<String>,
+}
+
 /// A file listed on a product page: what it is, never where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileView {

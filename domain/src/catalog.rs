@@ -1,7 +1,15 @@
-//! The storefront's reads: published products with their images (as presigned
-//! URLs) and the list of files each one includes.
+//! The storefront's reads: published products — searched, filtered, sorted and
+//! paged — with their images (as presigned URLs) and the list of files each one
+//! includes.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+mod search;
+
+pub use search::{PAGE_SIZE, SearchQuery, Sort};
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use std::collections::HashMap;
 
 use crate::clock::Clock;
@@ -50,6 +58,20 @@ pub struct IncludedFile {
     pub size_bytes: i64,
 }
 
+/// One page of a catalog search.
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    pub listings: Vec<Listing>,
+    /// Matches on all pages.
+    pub total: u64,
+    /// This page, 1-based (clamped to the last page).
+    pub page: u64,
+    /// At least 1.
+    pub pages: u64,
+    /// Every tag in use on a published product, sorted.
+    pub tags: Vec<String>,
+}
+
 /// A product as its own page shows it.
 #[derive(Clone, Debug)]
 pub struct Details {
@@ -72,14 +94,31 @@ impl Catalog {
         Self { db, storage, clock }
     }
 
-    /// Every published product, newest first, with its cover image.
-    pub async fn published(&self) -> Result<Vec<Listing>, CatalogError> {
-        let products = product::Entity::find()
-            .filter(product::Column::Status.eq(ProductStatus::Published))
-            .order_by_desc(product::Column::CreatedAt)
-            .order_by_asc(product::Column::Id)
-            .all(&self.db)
-            .await?;
+    /// Published products matching `query`, one page of them, with their cover
+    /// images; and every tag in use, for filters.
+    pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogError> {
+        let select = product::Entity::find().filter(search::condition(query));
+        let select = match query.sort {
+            Sort::Newest => select.order_by_desc(product::Column::CreatedAt),
+            Sort::PriceLowHigh => select.order_by_asc(product::Column::PriceMinor),
+            Sort::PriceHighLow => select.order_by_desc(product::Column::PriceMinor),
+        }
+        .order_by_asc(product::Column::Id);
+        let paginator = select.paginate(&self.db, PAGE_SIZE);
+        let total = paginator.num_items().await?;
+        let pages = total.div_ceil(PAGE_SIZE).max(1);
+        let page = query.page.clamp(1, pages);
+        let products = paginator.fetch_page(page - 1).await?;
+        Ok(SearchResults {
+            listings: self.listings(products).await?,
+            total,
+            page,
+            pages,
+            tags: self.tags().await?,
+        })
+    }
+
+    async fn listings(&self, products: Vec<product::Model>) -> Result<Vec<Listing>, CatalogError> {
         let covers: HashMap<i64, product_image::Model> = product_image::Entity::find()
             .filter(product_image::Column::ProductId.is_in(products.iter().map(|p| p.id)))
             .filter(product_image::Column::Position.eq(0))
@@ -102,6 +141,26 @@ impl Catalog {
             });
         }
         Ok(listings)
+    }
+
+    /// Every tag on a published product, sorted.
+    async fn tags(&self) -> Result<Vec<String>, CatalogError> {
+        let rows: Vec<String> = product::Entity::find()
+            .select_only()
+            .column(product::Column::Tags)
+            .filter(product::Column::Status.eq(ProductStatus::Published))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut tags: Vec<String> = rows
+            .iter()
+            .flat_map(|tags| tags.split(','))
+            .map(|tag| tag.trim().to_lowercase())
+            .filter(|tag| !tag.is_empty())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        Ok(tags)
     }
 
     /// The published product with `slug`, its gallery and its files.

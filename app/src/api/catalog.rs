@@ -3,14 +3,26 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{ProductCardView, ProductPageView};
+use crate::views::{CatalogPageView, ProductPageView};
 
-/// Every published product, newest first.
+/// One page of published products: matching `q` (title, summary, description),
+/// tagged `tag`, sorted by `sort` (`new`, `price-asc`, `price-desc`). Every
+/// argument may be left out.
 #[server(prefix = "/api", endpoint = "list_products")]
-pub async fn list_products() -> Result<Vec<ProductCardView>, AppError> {
+pub async fn list_products(
+    q: Option<String>,
+    tag: Option<String>,
+    sort: Option<String>,
+    page: Option<u64>,
+) -> Result<CatalogPageView, AppError> {
+    let query = domain::catalog::SearchQuery::new(
+        q.as_deref().unwrap_or_default(),
+        tag.as_deref(),
+        sort.as_deref().unwrap_or_default(),
+        page.unwrap_or(1),
+    );
     let ctx = crate::ssr::ctx()?;
-    let listings = ctx.catalog.published().await?;
-    Ok(listings.into_iter().map(Into::into).collect())
+    Ok(ctx.catalog.search(&query).await?.into())
 }
 
 /// One published product by its slug.

@@ -43,7 +43,12 @@ async fn the_list_products_server_function_has_a_stable_url(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let products: Vec<serde_json::Value> = response.json().await.unwrap();
+    let page: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        (page["total"].as_u64(), page["pages"].as_u64()),
+        (Some(6), Some(1))
+    );
+    let products = page["products"].as_array().unwrap();
     let titles: Vec<&str> = products
         .iter()
         .map(|p| p["title"].as_str().unwrap())

@@ -17,6 +17,7 @@ mod cli;
 mod external_s3;
 mod health;
 mod pages;
+mod search;
 mod security;
 mod sessions;
 mod smtp;
