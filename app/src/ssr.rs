@@ -260,16 +260,11 @@ impl From<Details> for ProductPageView {
             (Some(days), _) => terms.push(format!("Access for {days} days after purchase")),
             (None, _) => terms.push("Yours to keep".to_owned()),
         }
-        let paragraphs = product
-            .description
-            .split("\n\n")
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|p| !p.is_empty())
-            .collect();
+        let description_html = domain::markdown::to_safe_html(&product.description);
         let images: Vec<ImageView> = details.images.into_iter().map(Into::into).collect();
         Self {
             card: card(details.product, details.price, None),
-            paragraphs,
+            description_html,
             files: details.files.into_iter().map(Into::into).collect(),
             terms,
             images,

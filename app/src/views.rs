@@ -74,8 +74,9 @@ pub struct FileView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductPageView {
     pub card: ProductCardView,
-    /// The description, one entry per paragraph.
-    pub paragraphs: Vec<String>,
+    /// The description rendered from Markdown on the server; safe to insert as
+    /// HTML (`domain::markdown`).
+    pub description_html: String,
     pub images: Vec<ImageView>,
     pub files: Vec<FileView>,
     /// e.g. "5 downloads per file", "Access for 365 days".

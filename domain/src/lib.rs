@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod mail;
+pub mod markdown;
 pub use types::money;
 pub mod rate_limit;
 pub mod secret;

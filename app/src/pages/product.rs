@@ -35,7 +35,7 @@ pub fn ProductPage() -> impl IntoView {
 fn ProductDetails(product: ProductPageView) -> impl IntoView {
     let ProductPageView {
         card,
-        paragraphs,
+        description_html,
         images,
         files,
         terms,
@@ -84,7 +84,7 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
                 </div>
                 <section class="product__description" aria-labelledby="about">
                     <h2 id="about">"About"</h2>
-                    {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                    <div class="product__prose" inner_html=description_html></div>
                 </section>
                 {(!files.is_empty()).then(|| view! {
                     <section class="files" aria-labelledby="included">

@@ -60,3 +60,32 @@ on_both_databases!(
     an_unknown_url_gets_the_404_page,
     the_bundle_is_revalidated_on_every_load,
 );
+
+async fn a_description_is_markdown_and_no_script_survives(app: TestApp) {
+    use domain::entities::product;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let db = app.db().await;
+    let found = product::Entity::find()
+        .filter(product::Column::Slug.eq("mono-icons"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut edited: product::ActiveModel = found.into();
+    edited.description = Set("Crisp **icons**.\n\n<script>alert(1)</script>\n\n\
+        [docs](https://example.com/docs) [evil](javascript:alert(1)) \
+        <img src=x onerror=alert(1)>"
+        .to_owned());
+    edited.update(&db).await.unwrap();
+
+    let (status, html) = app.get_text("/products/mono-icons").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Crisp <strong>icons</strong>."), "{html}");
+    assert!(html.contains(r#"<a href="https://example.com/docs">docs</a>"#));
+    assert!(html.contains(r##"<a href="#">evil</a>"##));
+    assert!(!html.contains("<script>alert"), "raw script is escaped");
+    assert!(!html.contains("javascript:alert"));
+    assert!(!html.contains("<img src=x"));
+}
+
+on_both_databases!(a_description_is_markdown_and_no_script_survives);
