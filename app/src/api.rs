@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
+pub mod uploads;
 
 pub use accounts::*;
 pub use admin::*;
 pub use catalog::*;
+pub use uploads::*;

@@ -23,6 +23,7 @@ pub struct AppContext {
     pub catalog: domain::catalog::Catalog,
     pub accounts: Accounts,
     pub limiter: domain::rate_limit::RateLimiter,
+    pub uploads: domain::uploads::Uploads,
     /// For read-only reports (the admin dashboard).
     pub db: sea_orm::DatabaseConnection,
 }
@@ -128,6 +129,42 @@ impl From<CatalogError> for AppError {
             CatalogError::NotFound => Self::NotFound,
             other => internal(other),
         })
+    }
+}
+
+/// A public id from a request, or 404.
+pub fn parse_id(value: &str) -> Result<uuid::Uuid, AppError> {
+    uuid::Uuid::parse_str(value.trim()).map_err(|_| answered(AppError::NotFound))
+}
+
+impl From<domain::uploads::UploadError> for AppError {
+    fn from(err: domain::uploads::UploadError) -> Self {
+        use domain::uploads::UploadError as E;
+        answered(match err {
+            E::NoSuchProduct | E::NoSuchUpload => Self::NotFound,
+            E::InvalidFilename | E::InvalidContentType | E::InvalidSize => {
+                Self::Validation(err.to_string())
+            }
+            E::Incomplete { .. } | E::SizeMismatch { .. } => Self::Conflict(err.to_string()),
+            E::Storage(_) | E::Database(_) => internal(err),
+        })
+    }
+}
+
+impl From<domain::uploads::StartedUpload> for crate::views::StartedUploadView {
+    fn from(started: domain::uploads::StartedUpload) -> Self {
+        Self {
+            upload: started.upload.to_string(),
+            part_size: started.part_size,
+            parts: started
+                .parts
+                .into_iter()
+                .map(|part| crate::views::PartUrlView {
+                    number: part.number,
+                    url: part.url,
+                })
+                .collect(),
+        }
     }
 }
 

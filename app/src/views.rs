@@ -113,6 +113,31 @@ pub struct AdminOverviewView {
     pub admins: u64,
 }
 
+/// A started upload: where to send each part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartedUploadView {
+    /// The upload's public id.
+    pub upload: String,
+    pub part_size: u64,
+    pub parts: Vec<PartUrlView>,
+}
+
+/// One part's presigned PUT URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartUrlView {
+    pub number: i32,
+    pub url: String,
+}
+
+/// A file recorded from a completed upload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFileView {
+    pub name: String,
+    pub version: i32,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.
 pub fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];

@@ -7,4 +7,5 @@ pub mod product;
 pub mod product_file;
 pub mod product_image;
 pub mod session;
+pub mod upload;
 pub mod user;

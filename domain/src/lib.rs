@@ -15,3 +15,4 @@ pub use types::money;
 pub mod rate_limit;
 pub mod secret;
 pub mod storage;
+pub mod uploads;

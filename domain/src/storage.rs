@@ -14,6 +14,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::secret::Secret;
 
+mod multipart;
+
+pub use multipart::UploadedPart;
+
 /// Image links are signed for a fixed window so the same image has the same URL
 /// for a while and browsers can cache it.
 pub const IMAGE_URL_WINDOW: Duration = Duration::from_secs(60 * 60);
@@ -36,7 +40,7 @@ pub struct StorageConfig {
 /// A failure talking to object storage. The message is for logs, not shoppers.
 #[derive(Debug, thiserror::Error)]
 #[error("object storage: {0}")]
-pub struct StorageError(String);
+pub struct StorageError(pub(crate) String);
 
 impl StorageError {
     fn from_sdk(context: &str, err: impl std::error::Error) -> Self {
@@ -133,6 +137,18 @@ impl Storage {
             .await
             .map(|_| ())
             .map_err(|err| StorageError::from_sdk("put object", err))
+    }
+
+    /// Deletes an object (no error when it is already gone).
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| StorageError::from_sdk("delete object", err))
     }
 
     /// Size and type of an object, or `None` when it does not exist.

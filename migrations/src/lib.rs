@@ -8,6 +8,7 @@ mod m20261128_000001_catalog;
 mod m20261128_000002_users;
 mod m20261128_000003_sessions;
 mod m20261128_000004_mail_and_tokens;
+mod m20261128_000005_uploads;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_users::Migration),
             Box::new(m20261128_000003_sessions::Migration),
             Box::new(m20261128_000004_mail_and_tokens::Migration),
+            Box::new(m20261128_000005_uploads::Migration),
         ]
     }
 }

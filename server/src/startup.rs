@@ -8,6 +8,7 @@ use domain::clock::Clock;
 use domain::mail::Transport;
 use domain::rate_limit::RateLimiter;
 use domain::storage::{Storage, StorageConfig};
+use domain::uploads::Uploads;
 use leptos::config::LeptosOptions;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
@@ -111,7 +112,8 @@ impl Application {
             app: app::ssr::AppContext {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone()),
                 accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
-                limiter: RateLimiter::new(clock),
+                limiter: RateLimiter::new(clock.clone()),
+                uploads: Uploads::new(db.clone(), storage.clone(), clock),
                 db: db.clone(),
             },
             db: db.clone(),

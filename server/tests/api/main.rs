@@ -22,3 +22,4 @@ mod security;
 mod sessions;
 mod smtp;
 mod storage;
+mod uploads;

@@ -1,0 +1,167 @@
+//! Multipart uploads: the browser sends parts straight to S3 through presigned
+//! URLs; the server starts, inspects, completes or aborts the upload, and reads
+//! the finished object back as a stream to hash it. Nothing here holds a whole
+//! part or file in memory.
+
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+use super::{Storage, StorageError};
+
+/// A part S3 holds for an unfinished upload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadedPart {
+    pub number: i32,
+    pub etag: String,
+    pub size: i64,
+}
+
+impl Storage {
+    /// Starts a multipart upload of `key`; returns S3's upload id.
+    pub async fn create_multipart(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<String, StorageError> {
+        let out = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .send()
+            .await
+            .map_err(|err| StorageError::from_sdk("create multipart upload", err))?;
+        out.upload_id()
+            .map(str::to_owned)
+            .ok_or_else(|| StorageError("create multipart upload: no upload id".into()))
+    }
+
+    /// A presigned PUT for part `number` of an upload, valid for `ttl`.
+    pub async fn presign_upload_part(
+        &self,
+        key: &str,
+        upload_id: &str,
+        number: i32,
+        ttl: Duration,
+    ) -> Result<String, StorageError> {
+        let presigning = PresigningConfig::expires_in(ttl)
+            .map_err(|err| StorageError::from_sdk("presigning config", err))?;
+        self.presigner
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .part_number(number)
+            .presigned(presigning)
+            .await
+            .map(|req| req.uri().to_owned())
+            .map_err(|err| StorageError::from_sdk("presign upload part", err))
+    }
+
+    /// The parts S3 has received so far, in order (what a resumed upload can skip).
+    pub async fn list_parts(
+        &self,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StorageError> {
+        let mut parts = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_parts()
+                .bucket(&self.bucket)
+                .key(key)
+                .upload_id(upload_id)
+                .set_part_number_marker(marker.clone())
+                .send()
+                .await
+                .map_err(|err| StorageError::from_sdk("list parts", err))?;
+            for part in out.parts() {
+                parts.push(UploadedPart {
+                    number: part.part_number().unwrap_or_default(),
+                    etag: part.e_tag().unwrap_or_default().to_owned(),
+                    size: part.size().unwrap_or_default(),
+                });
+            }
+            match (out.is_truncated(), out.next_part_number_marker()) {
+                (Some(true), Some(next)) => marker = Some(next.to_owned()),
+                _ => break,
+            }
+        }
+        parts.sort_by_key(|part| part.number);
+        Ok(parts)
+    }
+
+    /// Joins the `parts` into the final object.
+    pub async fn complete_multipart(
+        &self,
+        key: &str,
+        upload_id: &str,
+        parts: &[UploadedPart],
+    ) -> Result<(), StorageError> {
+        let completed = CompletedMultipartUpload::builder()
+            .set_parts(Some(
+                parts
+                    .iter()
+                    .map(|part| {
+                        CompletedPart::builder()
+                            .part_number(part.number)
+                            .e_tag(&part.etag)
+                            .build()
+                    })
+                    .collect(),
+            ))
+            .build();
+        self.client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .multipart_upload(completed)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| StorageError::from_sdk("complete multipart upload", err))
+    }
+
+    /// Abandons an upload; S3 discards its parts.
+    pub async fn abort_multipart(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {
+        self.client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| StorageError::from_sdk("abort multipart upload", err))
+    }
+
+    /// The SHA-256 (lower-case hex) of an object and its size, read as a stream.
+    pub async fn sha256(&self, key: &str) -> Result<(String, u64), StorageError> {
+        let out = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|err| StorageError::from_sdk("get object", err))?;
+        let mut body = out.body;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = body
+            .try_next()
+            .await
+            .map_err(|err| StorageError(format!("read object: {err}")))?
+        {
+            size += chunk.len() as u64;
+            hasher.update(&chunk);
+        }
+        Ok((hex::encode(hasher.finalize()), size))
+    }
+}

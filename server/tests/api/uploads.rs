@@ -1,0 +1,273 @@
+//! Multipart uploads through presigned URLs against the embedded S3 endpoint.
+
+use domain::accounts::Accounts;
+use domain::clock::Clock;
+use domain::entities::product;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::accounts::{call, register, session_cookie, sign_in};
+use crate::helpers::{TestApp, on_both_databases};
+
+const MIB: usize = 1024 * 1024;
+
+/// Byte `i` of a test file: varied, reproducible, no memory needed.
+fn byte_at(i: usize) -> u8 {
+    (i.wrapping_mul(2_654_435_761) >> 13) as u8
+}
+
+async fn admin_cookie(app: &TestApp) -> String {
+    Accounts::new(app.db().await, Clock::System, app.address.clone())
+        .create_admin("uploader@example.com", "an uploader passphrase")
+        .await
+        .unwrap();
+    session_cookie(&sign_in(app, "uploader@example.com", "an uploader passphrase").await).unwrap()
+}
+
+async fn product_pid(app: &TestApp, slug: &str) -> String {
+    product::Entity::find()
+        .filter(product::Column::Slug.eq(slug))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap()
+        .pid
+        .to_string()
+}
+
+/// PUTs bytes `range` of the test file to a presigned URL over a raw
+/// connection, streaming them in 64 KiB chunks. With `drop_after`, the
+/// connection is closed after that many bytes, like a dropped network. Returns
+/// the HTTP status, or None when the connection was dropped.
+async fn put_part(
+    url: &str,
+    range: std::ops::Range<usize>,
+    drop_after: Option<usize>,
+) -> Option<u16> {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "PUT /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        range.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut chunk = Vec::with_capacity(64 * 1024);
+    let mut sent = 0;
+    for i in range {
+        chunk.push(byte_at(i));
+        if chunk.len() == chunk.capacity() {
+            stream.write_all(&chunk).await.unwrap();
+            sent += chunk.len();
+            chunk.clear();
+            if drop_after.is_some_and(|limit| sent >= limit) {
+                drop(stream);
+                return None;
+            }
+        }
+    }
+    stream.write_all(&chunk).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let status = String::from_utf8_lossy(&response[..12.min(response.len())]).to_string();
+    status.split(' ').nth(1).and_then(|code| code.parse().ok())
+}
+
+fn sha256_of(len: usize) -> String {
+    let mut hasher = Sha256::new();
+    let mut chunk = Vec::with_capacity(MIB);
+    for i in 0..len {
+        chunk.push(byte_at(i));
+        if chunk.len() == MIB {
+            hasher.update(&chunk);
+            chunk.clear();
+        }
+    }
+    hasher.update(&chunk);
+    hex::encode(hasher.finalize())
+}
+
+async fn start(
+    app: &TestApp,
+    cookie: &str,
+    product: &str,
+    name: &str,
+    size: usize,
+) -> serde_json::Value {
+    let response = call(
+        app,
+        "start_upload",
+        &[
+            ("product", product),
+            ("filename", name),
+            ("content_type", "application/zip"),
+            ("size", &size.to_string()),
+        ],
+        Some(cookie),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+fn part_urls(started: &serde_json::Value) -> Vec<String> {
+    started["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|part| part["url"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: TestApp) {
+    let cookie = admin_cookie(&app).await;
+    let product = product_pid(&app, "pixel-sorter").await;
+    let size = 20 * MIB;
+    let started = start(&app, &cookie, &product, "pixel-sorter-2.2.zip", size).await;
+    let upload = started["upload"].as_str().unwrap().to_owned();
+    assert_eq!(started["part_size"], 8 * MIB);
+    let urls = part_urls(&started);
+    assert_eq!(urls.len(), 3);
+    assert!(
+        urls[0].starts_with("http://127.0.0.1:"),
+        "parts go straight to S3"
+    );
+    assert!(
+        urls[0].contains(&format!("/products/{product}/files/")),
+        "the server chose the key"
+    );
+
+    assert_eq!(put_part(&urls[0], 0..8 * MIB, None).await, Some(200));
+    assert_eq!(
+        put_part(&urls[1], 8 * MIB..16 * MIB, Some(MIB)).await,
+        None,
+        "dropped"
+    );
+
+    let received: Vec<i32> = call(
+        &app,
+        "upload_received_parts",
+        &[("upload", &upload)],
+        Some(&cookie),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(received, [1], "the dropped part did not count");
+    let early = call(
+        &app,
+        "complete_upload",
+        &[("upload", &upload)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(early.status(), 409, "parts are missing");
+
+    // Resume: send only what S3 does not have.
+    assert_eq!(put_part(&urls[1], 8 * MIB..16 * MIB, None).await, Some(200));
+    assert_eq!(put_part(&urls[2], 16 * MIB..size, None).await, Some(200));
+    let done = call(
+        &app,
+        "complete_upload",
+        &[("upload", &upload)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(done.status(), 200);
+    let file: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(file["name"], "pixel-sorter-2.2.zip");
+    assert_eq!(file["version"], 1);
+    assert_eq!(file["size_bytes"], size);
+    assert_eq!(file["sha256"], sha256_of(size));
+
+    let (_, html) = app.get_text("/products/pixel-sorter").await;
+    assert!(
+        html.contains("pixel-sorter-2.2.zip") && html.contains("21 MB"),
+        "{html}"
+    );
+
+    // A new upload under the same name is version 2; buyers see the newest.
+    let again = start(&app, &cookie, &product, "pixel-sorter-2.2.zip", 3 * MIB).await;
+    let url = part_urls(&again).remove(0);
+    assert_eq!(put_part(&url, 0..3 * MIB, None).await, Some(200));
+    let upload = again["upload"].as_str().unwrap();
+    let second: serde_json::Value = call(
+        &app,
+        "complete_upload",
+        &[("upload", upload)],
+        Some(&cookie),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(second["version"], 2);
+    let (_, html) = app.get_text("/products/pixel-sorter").await;
+    assert!(
+        html.contains("3.1 MB") && !html.contains("21 MB"),
+        "only the newest version is listed"
+    );
+}
+
+async fn a_cancelled_upload_is_gone(app: TestApp) {
+    let cookie = admin_cookie(&app).await;
+    let product = product_pid(&app, "mono-icons").await;
+    let started = start(&app, &cookie, &product, "extra.zip", MIB).await;
+    let upload = started["upload"].as_str().unwrap();
+    assert_eq!(
+        put_part(&part_urls(&started)[0], 0..MIB, None).await,
+        Some(200)
+    );
+    let cancelled = call(&app, "cancel_upload", &[("upload", upload)], Some(&cookie)).await;
+    assert_eq!(cancelled.status(), 200);
+    let after = call(
+        &app,
+        "complete_upload",
+        &[("upload", upload)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(after.status(), 404);
+}
+
+async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
+    let product = product_pid(&app, "mono-icons").await;
+    let customer = register(&app, "shopper@example.com", "a shopper passphrase").await;
+    let args = [
+        ("product", product.as_str()),
+        ("filename", "x.zip"),
+        ("content_type", "application/zip"),
+        ("size", "10"),
+    ];
+    assert_eq!(
+        call(&app, "start_upload", &args, Some(&customer))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(call(&app, "start_upload", &args, None).await.status(), 401);
+
+    let admin = admin_cookie(&app).await;
+    for (name, value, status) in [
+        ("filename", "../../etc/passwd", 400),
+        ("content_type", "not a type", 400),
+        ("size", "0", 400),
+        ("product", "01a22222-0000-7000-8000-000000000000", 404),
+    ] {
+        let args: Vec<(&str, &str)> = args
+            .iter()
+            .map(|(k, v)| if *k == name { (*k, value) } else { (*k, *v) })
+            .collect();
+        let response = call(&app, "start_upload", &args, Some(&admin)).await;
+        assert_eq!(response.status(), status, "{name}={value}");
+    }
+}
+
+on_both_databases!(
+    an_upload_resumes_after_a_dropped_part_and_records_a_new_version,
+    a_cancelled_upload_is_gone,
+    uploads_are_for_admins_and_check_their_input,
+);
