@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::entities::session;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
+};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 use tower_sessions::cookie::time::OffsetDateTime;
@@ -52,18 +54,38 @@ fn expiry(record: &Record) -> Result<DateTime<Utc>, session_store::Error> {
     DateTime::from_timestamp(secs, subsec).ok_or_else(|| backend("expiry out of range"))
 }
 
+fn row(record: &Record) -> session_store::Result<session::ActiveModel> {
+    // Only the data: the record's id is the cookie value and must not be stored.
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    Ok(session::ActiveModel {
+        id_hash: Set(id_hash(&record.id)),
+        data: Set(data),
+        expires_at: Set(expiry(record)?),
+    })
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// Inserts a new session; on the (astronomically unlikely) clash with an
+    /// existing id, draws a new id instead of overwriting that session.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            match session::Entity::insert(row(record)?)
+                .exec_without_returning(&self.db)
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    record.id = Id::default();
+                }
+                Err(err) => return Err(backend(err)),
+            }
+        }
+    }
+
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        // Only the data: the record's id is the cookie value and must not be stored.
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let row = session::ActiveModel {
-            id_hash: Set(id_hash(&record.id)),
-            data: Set(data),
-            expires_at: Set(expiry(record)?),
-        };
-        session::Entity::insert(row)
+        session::Entity::insert(row(record)?)
             .on_conflict(
                 OnConflict::column(session::Column::IdHash)
                     .update_columns([session::Column::Data, session::Column::ExpiresAt])
