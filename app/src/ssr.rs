@@ -145,7 +145,9 @@ impl From<domain::uploads::UploadError> for AppError {
             E::InvalidFilename | E::InvalidContentType | E::InvalidSize => {
                 Self::Validation(err.to_string())
             }
-            E::Incomplete { .. } | E::SizeMismatch { .. } => Self::Conflict(err.to_string()),
+            E::Incomplete { .. } | E::SizeMismatch { .. } | E::WrongFormat { .. } => {
+                Self::Conflict(err.to_string())
+            }
             E::Storage(_) | E::Database(_) => internal(err),
         })
     }

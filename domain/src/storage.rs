@@ -16,7 +16,7 @@ use crate::secret::Secret;
 
 mod multipart;
 
-pub use multipart::UploadedPart;
+pub use multipart::{ObjectDigest, UploadedPart};
 
 /// Image links are signed for a fixed window so the same image has the same URL
 /// for a while and browsers can cache it.

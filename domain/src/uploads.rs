@@ -46,6 +46,8 @@ pub enum UploadError {
     Incomplete { missing: Vec<i32> },
     #[error("The file is {actual} bytes, not the {expected} announced.")]
     SizeMismatch { expected: u64, actual: u64 },
+    #[error("The file's content is not {declared}.")]
+    WrongFormat { declared: String },
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -101,6 +103,27 @@ fn valid_content_type(value: &str) -> bool {
             };
             token(kind) && token(sub)
         })
+}
+
+/// False when `head` (a file's first bytes) shows it is not `content_type`.
+/// Types without a known signature are taken as declared.
+pub fn format_matches(content_type: &str, head: &[u8]) -> bool {
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    match content_type {
+        "application/pdf" => starts(b"%PDF-"),
+        "application/zip" | "application/epub+zip" | "application/x-zip-compressed" => {
+            starts(b"PK\x03\x04") || starts(b"PK\x05\x06")
+        }
+        "image/png" => starts(b"\x89PNG\r\n\x1a\n"),
+        "image/jpeg" => starts(b"\xff\xd8\xff"),
+        "image/gif" => starts(b"GIF87a") || starts(b"GIF89a"),
+        "image/webp" => starts(b"RIFF") && head.get(8..12) == Some(b"WEBP"),
+        "audio/wav" | "audio/x-wav" => starts(b"RIFF") && head.get(8..12) == Some(b"WAVE"),
+        "audio/flac" => starts(b"fLaC"),
+        "video/webm" | "audio/webm" => starts(b"\x1a\x45\xdf\xa3"),
+        "video/mp4" | "audio/mp4" => head.get(4..8) == Some(b"ftyp"),
+        _ => true,
+    }
 }
 
 impl Uploads {
@@ -203,15 +226,25 @@ impl Uploads {
         self.storage
             .complete_multipart(&row.s3_key, &row.s3_upload_id, &parts)
             .await?;
-        let (sha256, actual) = self.storage.sha256(&row.s3_key).await?;
-        if actual != size {
+        let digest = self.storage.digest(&row.s3_key).await?;
+        let refusal = if digest.size != size {
+            Some(UploadError::SizeMismatch {
+                expected: size,
+                actual: digest.size,
+            })
+        } else if !format_matches(&row.content_type, &digest.head) {
+            Some(UploadError::WrongFormat {
+                declared: row.content_type.clone(),
+            })
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
             self.storage.delete(&row.s3_key).await?;
             self.finish(&row, UploadStatus::Aborted).await?;
-            return Err(UploadError::SizeMismatch {
-                expected: size,
-                actual,
-            });
+            return Err(refusal);
         }
+        let sha256 = digest.sha256;
 
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -291,6 +324,16 @@ mod tests {
         assert_eq!(part_size_for(1 << 30), MIN_PART_SIZE);
         let huge = 200 * 1024 * 1024 * 1024u64;
         assert!(huge.div_ceil(part_size_for(huge)) <= MAX_PARTS);
+    }
+
+    #[test]
+    fn known_formats_are_recognized_by_their_first_bytes() {
+        assert!(format_matches("application/pdf", b"%PDF-1.7\n"));
+        assert!(!format_matches("application/pdf", b"PK\x03\x04"));
+        assert!(format_matches("application/zip", b"PK\x03\x04rest"));
+        assert!(format_matches("audio/wav", b"RIFF\x00\x00\x00\x00WAVEfmt "));
+        assert!(!format_matches("image/png", b"GIF89a"));
+        assert!(format_matches("application/octet-stream", b"anything"));
     }
 
     #[test]

@@ -18,6 +18,19 @@ pub struct UploadedPart {
     pub size: i64,
 }
 
+/// How many leading bytes [`Storage::digest`] keeps.
+const HEAD_LEN: usize = 16;
+
+/// What reading a whole object told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectDigest {
+    /// Lower-case hex SHA-256.
+    pub sha256: String,
+    pub size: u64,
+    /// The first bytes (up to 16).
+    pub head: Vec<u8>,
+}
+
 impl Storage {
     /// Starts a multipart upload of `key`; returns S3's upload id.
     pub async fn create_multipart(
@@ -141,8 +154,9 @@ impl Storage {
             .map_err(|err| StorageError::from_sdk("abort multipart upload", err))
     }
 
-    /// The SHA-256 (lower-case hex) of an object and its size, read as a stream.
-    pub async fn sha256(&self, key: &str) -> Result<(String, u64), StorageError> {
+    /// Reads an object as a stream: its SHA-256 (lower-case hex), size and first
+    /// bytes (for recognizing its format).
+    pub async fn digest(&self, key: &str) -> Result<ObjectDigest, StorageError> {
         let out = self
             .client
             .get_object()
@@ -154,14 +168,23 @@ impl Storage {
         let mut body = out.body;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
+        let mut head = Vec::with_capacity(HEAD_LEN);
         while let Some(chunk) = body
             .try_next()
             .await
             .map_err(|err| StorageError(format!("read object: {err}")))?
         {
+            if head.len() < HEAD_LEN {
+                let take = (HEAD_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
             size += chunk.len() as u64;
             hasher.update(&chunk);
         }
-        Ok((hex::encode(hasher.finalize()), size))
+        Ok(ObjectDigest {
+            sha256: hex::encode(hasher.finalize()),
+            size,
+            head,
+        })
     }
 }

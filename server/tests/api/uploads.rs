@@ -89,11 +89,23 @@ fn sha256_of(len: usize) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// Starts an upload of `size` bytes of `name`, declared as generic binary data.
 async fn start(
     app: &TestApp,
     cookie: &str,
     product: &str,
     name: &str,
+    size: usize,
+) -> serde_json::Value {
+    start_typed(app, cookie, product, name, "application/octet-stream", size).await
+}
+
+async fn start_typed(
+    app: &TestApp,
+    cookie: &str,
+    product: &str,
+    name: &str,
+    content_type: &str,
     size: usize,
 ) -> serde_json::Value {
     let response = call(
@@ -102,7 +114,7 @@ async fn start(
         &[
             ("product", product),
             ("filename", name),
-            ("content_type", "application/zip"),
+            ("content_type", content_type),
             ("size", &size.to_string()),
         ],
         Some(cookie),
@@ -266,7 +278,36 @@ async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
     }
 }
 
+async fn a_file_that_is_not_what_it_claims_is_refused(app: TestApp) {
+    let cookie = admin_cookie(&app).await;
+    let product = product_pid(&app, "field-guide-to-quiet-software").await;
+    let started = start_typed(&app, &cookie, &product, "book.pdf", "application/pdf", MIB).await;
+    let url = part_urls(&started).remove(0);
+    assert_eq!(put_part(&url, 0..MIB, None).await, Some(200));
+    let upload = started["upload"].as_str().unwrap();
+    let refused = call(
+        &app,
+        "complete_upload",
+        &[("upload", upload)],
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(refused.status(), 409);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("not application/pdf")
+    );
+    let (_, html) = app
+        .get_text("/products/field-guide-to-quiet-software")
+        .await;
+    assert!(!html.contains("book.pdf"), "nothing was recorded");
+}
+
 on_both_databases!(
+    a_file_that_is_not_what_it_claims_is_refused,
     an_upload_resumes_after_a_dropped_part_and_records_a_new_version,
     a_cancelled_upload_is_gone,
     uploads_are_for_admins_and_check_their_input,
