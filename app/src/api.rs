@@ -4,9 +4,11 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
+pub mod products;
 pub mod uploads;
 
 pub use accounts::*;
 pub use admin::*;
 pub use catalog::*;
+pub use products::*;
 pub use uploads::*;

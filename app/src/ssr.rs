@@ -24,6 +24,7 @@ pub struct AppContext {
     pub accounts: Accounts,
     pub limiter: domain::rate_limit::RateLimiter,
     pub uploads: domain::uploads::Uploads,
+    pub products: domain::products::Products,
     /// For read-only reports (the admin dashboard).
     pub db: sea_orm::DatabaseConnection,
 }
@@ -129,6 +130,59 @@ impl From<CatalogError> for AppError {
             CatalogError::NotFound => Self::NotFound,
             other => internal(other),
         })
+    }
+}
+
+/// An editor failure other than invalid fields.
+pub fn editor_error(err: domain::products::EditorError) -> AppError {
+    use domain::products::EditorError as E;
+    answered(match err {
+        E::NotFound => AppError::NotFound,
+        E::Invalid(errors) => AppError::Validation(
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        E::Database(err) => internal(err),
+    })
+}
+
+/// The editor's result as its view: invalid fields are an answer, not an error.
+pub fn saved_product(
+    result: Result<domain::entities::product::Model, domain::products::EditorError>,
+) -> Result<crate::views::SavedProductView, AppError> {
+    match result {
+        Ok(product) => Ok(crate::views::SavedProductView {
+            product: Some((&product).into()),
+            errors: Vec::new(),
+        }),
+        Err(domain::products::EditorError::Invalid(errors)) => Ok(crate::views::SavedProductView {
+            product: None,
+            errors: errors
+                .into_iter()
+                .map(|e| crate::views::FieldErrorView {
+                    field: e.field.to_owned(),
+                    message: e.message,
+                })
+                .collect(),
+        }),
+        Err(other) => Err(editor_error(other)),
+    }
+}
+
+impl From<&product::Model> for crate::views::AdminProductView {
+    fn from(product: &product::Model) -> Self {
+        Self {
+            product: product.pid.to_string(),
+            slug: product.slug.clone(),
+            title: product.title.clone(),
+            status: format!("{:?}", product.status).to_lowercase(),
+            price: domain::catalog::price_of(product)
+                .map(|price| price.to_string())
+                .unwrap_or_default(),
+        }
     }
 }
 

@@ -138,6 +138,32 @@ pub struct UploadedFileView {
     pub sha256: String,
 }
 
+/// A product in the admin list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProductView {
+    /// The public id.
+    pub product: String,
+    pub slug: String,
+    pub title: String,
+    /// draft, published or archived.
+    pub status: String,
+    pub price: String,
+}
+
+/// A field and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrorView {
+    pub field: String,
+    pub message: String,
+}
+
+/// The product editor's answer: the saved product, or what to fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedProductView {
+    pub product: Option<AdminProductView>,
+    pub errors: Vec<FieldErrorView>,
+}
+
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.
 pub fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];

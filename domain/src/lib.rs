@@ -12,6 +12,7 @@ pub mod entities;
 pub mod mail;
 pub mod markdown;
 pub use types::money;
+pub mod products;
 pub mod rate_limit;
 pub mod secret;
 pub mod storage;

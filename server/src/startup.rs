@@ -6,6 +6,7 @@ use domain::accounts::Accounts;
 use domain::catalog::Catalog;
 use domain::clock::Clock;
 use domain::mail::Transport;
+use domain::products::Products;
 use domain::rate_limit::RateLimiter;
 use domain::storage::{Storage, StorageConfig};
 use domain::uploads::Uploads;
@@ -113,7 +114,8 @@ impl Application {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone()),
                 accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
                 limiter: RateLimiter::new(clock.clone()),
-                uploads: Uploads::new(db.clone(), storage.clone(), clock),
+                uploads: Uploads::new(db.clone(), storage.clone(), clock.clone()),
+                products: Products::new(db.clone(), clock),
                 db: db.clone(),
             },
             db: db.clone(),

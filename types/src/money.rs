@@ -10,7 +10,7 @@ pub struct Currency([u8; 3]);
 
 /// Why a currency code was refused.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("a currency is three capital letters, such as USD or EUR")]
+#[error("A currency is three letters, such as USD or EUR.")]
 pub struct InvalidCurrency;
 
 impl Currency {

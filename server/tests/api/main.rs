@@ -14,6 +14,7 @@ mod mailed_links;
 mod accounts;
 mod catalog;
 mod cli;
+mod editor;
 mod external_s3;
 mod health;
 mod pages;

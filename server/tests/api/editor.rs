@@ -1,0 +1,124 @@
+use domain::accounts::Accounts;
+use domain::clock::Clock;
+
+use crate::accounts::{call, register, session_cookie, sign_in};
+use crate::helpers::{TestApp, on_both_databases};
+
+async fn admin(app: &TestApp) -> String {
+    Accounts::new(app.db().await, Clock::System, app.address.clone())
+        .create_admin("editor@example.com", "an editor passphrase")
+        .await
+        .unwrap();
+    session_cookie(&sign_in(app, "editor@example.com", "an editor passphrase").await).unwrap()
+}
+
+fn form<'a>(title: &'a str, slug: &'a str, price: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("slug", slug),
+        ("summary", "Field recordings from the coast."),
+        ("description", "Waves and **gulls**."),
+        ("kind", "download"),
+        ("price", price),
+        ("currency", "EUR"),
+        ("tags", "Audio, field-recording"),
+    ]
+}
+
+async fn save(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> serde_json::Value {
+    let response = call(app, "save_product", fields, Some(cookie)).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn set_status(app: &TestApp, cookie: &str, product: &str, status: &str) -> u16 {
+    call(
+        app,
+        "set_product_status",
+        &[("product", product), ("status", status)],
+        Some(cookie),
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
+    let cookie = admin(&app).await;
+    let saved = save(&app, &cookie, &form("Coastal Sounds", "", "7.50")).await;
+    assert_eq!(saved["errors"], serde_json::json!([]));
+    let product = saved["product"]["product"].as_str().unwrap().to_owned();
+    assert_eq!(saved["product"]["slug"], "coastal-sounds");
+    assert_eq!(saved["product"]["status"], "draft");
+    assert_eq!(saved["product"]["price"], "€7.50");
+    assert_eq!(
+        app.get("/products/coastal-sounds").await.status(),
+        404,
+        "drafts are hidden"
+    );
+
+    assert_eq!(set_status(&app, &cookie, &product, "published").await, 200);
+    let (status, html) = app.get_text("/products/coastal-sounds").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Waves and <strong>gulls</strong>."));
+    let (_, catalog) = app.get_text("/?tag=field-recording").await;
+    assert!(catalog.contains("Coastal Sounds"));
+
+    let mut edited = form("Coastal Sounds II", "coastal-sounds", "9");
+    edited.push(("product", &product));
+    let saved = save(&app, &cookie, &edited).await;
+    assert_eq!(saved["product"]["price"], "€9.00");
+    assert!(
+        app.get_text("/products/coastal-sounds")
+            .await
+            .1
+            .contains("Coastal Sounds II")
+    );
+
+    assert_eq!(set_status(&app, &cookie, &product, "archived").await, 200);
+    assert_eq!(app.get("/products/coastal-sounds").await.status(), 404);
+    let listed: Vec<serde_json::Value> = call(&app, "admin_products", &[], Some(&cookie))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 7, "archived products stay in the admin list");
+    assert_eq!(listed[0]["status"], "archived");
+}
+
+async fn problems_come_back_beside_their_fields(app: TestApp) {
+    let cookie = admin(&app).await;
+    let saved = save(&app, &cookie, &form("", "Bad Slug!", "12,50")).await;
+    assert!(saved["product"].is_null());
+    let fields: Vec<&str> = saved["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "slug", "price"]);
+
+    let taken = save(&app, &cookie, &form("Another rain", "night-rain", "3")).await;
+    assert_eq!(
+        taken["errors"],
+        serde_json::json!([{"field": "slug", "message": "Another product already uses this slug."}])
+    );
+}
+
+async fn customers_cannot_edit_products(app: TestApp) {
+    let customer = register(&app, "nosy@example.com", "a nosy passphrase").await;
+    let response = call(&app, "save_product", &form("X", "", "1"), Some(&customer)).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        call(&app, "admin_products", &[], Some(&customer))
+            .await
+            .status(),
+        403
+    );
+}
+
+on_both_databases!(
+    an_admin_creates_a_draft_publishes_and_archives_it,
+    problems_come_back_beside_their_fields,
+    customers_cannot_edit_products,
+);
