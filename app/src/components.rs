@@ -7,3 +7,4 @@ pub mod form_error;
 pub mod header;
 pub mod pay_what_you_want;
 pub mod product_card;
+pub mod product_form;

@@ -17,6 +17,9 @@ pub enum AppError {
     Forbidden,
     #[error("{0}")]
     Validation(String),
+    /// Form fields to fix, each with its message (shown beside the field).
+    #[error("Some fields need attention.")]
+    InvalidFields(Vec<crate::views::FieldErrorView>),
     #[error("{0}")]
     Conflict(String),
     /// Details are in the server log under `request_id`.
@@ -37,7 +40,7 @@ impl AppError {
             Self::NotFound => 404,
             Self::Unauthorized => 401,
             Self::Forbidden => 403,
-            Self::Validation(_) => 400,
+            Self::Validation(_) | Self::InvalidFields(_) => 400,
             Self::Conflict(_) => 409,
             Self::TooManyRequests { .. } => 429,
             Self::Internal { .. } | Self::Network => 500,

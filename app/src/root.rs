@@ -11,6 +11,7 @@ use crate::components::header::Header;
 use crate::pages::account::AccountPage;
 use crate::pages::admin::AdminPage;
 use crate::pages::admin_outbox::AdminOutboxPage;
+use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::mailed_links::{
     ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, UseMagicLinkPage,
@@ -82,6 +83,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/account/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async/>
             </Routes>
         </main>
         <Footer/>

@@ -133,42 +133,48 @@ impl From<CatalogError> for AppError {
     }
 }
 
-/// An editor failure other than invalid fields.
-pub fn editor_error(err: domain::products::EditorError) -> AppError {
-    use domain::products::EditorError as E;
-    answered(match err {
-        E::NotFound => AppError::NotFound,
-        E::Invalid(errors) => AppError::Validation(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        E::Database(err) => internal(err),
-    })
+impl From<domain::products::EditorError> for AppError {
+    fn from(err: domain::products::EditorError) -> Self {
+        use domain::products::EditorError as E;
+        answered(match err {
+            E::NotFound => Self::NotFound,
+            E::Invalid(errors) => Self::InvalidFields(
+                errors
+                    .into_iter()
+                    .map(|e| crate::views::FieldErrorView {
+                        field: e.field.to_owned(),
+                        message: e.message,
+                    })
+                    .collect(),
+            ),
+            E::Database(err) => internal(err),
+        })
+    }
 }
 
-/// The editor's result as its view: invalid fields are an answer, not an error.
-pub fn saved_product(
-    result: Result<domain::entities::product::Model, domain::products::EditorError>,
-) -> Result<crate::views::SavedProductView, AppError> {
-    match result {
-        Ok(product) => Ok(crate::views::SavedProductView {
-            product: Some((&product).into()),
-            errors: Vec::new(),
-        }),
-        Err(domain::products::EditorError::Invalid(errors)) => Ok(crate::views::SavedProductView {
-            product: None,
-            errors: errors
-                .into_iter()
-                .map(|e| crate::views::FieldErrorView {
-                    field: e.field.to_owned(),
-                    message: e.message,
-                })
-                .collect(),
-        }),
-        Err(other) => Err(editor_error(other)),
+impl From<&product::Model> for crate::views::ProductFormView {
+    fn from(product: &product::Model) -> Self {
+        let currency =
+            types::money::Currency::parse(&product.currency).unwrap_or(types::money::Currency::USD);
+        let amount = |minor: i64| Money::new(minor, currency).amount();
+        let text = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+        Self {
+            product: product.pid.to_string(),
+            title: product.title.clone(),
+            slug: product.slug.clone(),
+            summary: product.summary.clone(),
+            description: product.description.clone(),
+            kind: match product.kind {
+                ProductKind::Download => "download".into(),
+                ProductKind::Membership => "membership".into(),
+            },
+            price: amount(product.price_minor),
+            currency: currency.code().to_owned(),
+            pay_what_you_want_minimum: product.pwyw_min_minor.map(amount).unwrap_or_default(),
+            download_limit: text(product.download_limit),
+            access_days: text(product.access_days),
+            tags: product.tags.replace(',', ", "),
+        }
     }
 }
 

@@ -157,11 +157,22 @@ pub struct FieldErrorView {
     pub message: String,
 }
 
-/// The product editor's answer: the saved product, or what to fix.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedProductView {
-    pub product: Option<AdminProductView>,
-    pub errors: Vec<FieldErrorView>,
+/// The product form's values, as text, for editing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductFormView {
+    /// The public id; empty for a new product.
+    pub product: String,
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub description: String,
+    pub kind: String,
+    pub price: String,
+    pub currency: String,
+    pub pay_what_you_want_minimum: String,
+    pub download_limit: String,
+    pub access_days: String,
+    pub tags: String,
 }
 
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.

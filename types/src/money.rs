@@ -137,26 +137,36 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount in major units without a currency sign, as a form field shows
+    /// it: `12.50`, `500`, `12.500`.
+    pub fn amount(&self) -> String {
+        let exponent = self.currency.exponent();
+        let sign = if self.minor < 0 { "-" } else { "" };
+        let abs = self.minor.unsigned_abs();
+        if exponent == 0 {
+            return format!("{sign}{abs}");
+        }
+        let scale = 10u64.pow(exponent);
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = exponent as usize
+        )
+    }
+}
+
 impl fmt::Display for Money {
     /// Formats as a shopper reads it: `$12.50`, `€0.99`, `¥500`, `12.500 KWD`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.minor < 0 { "-" } else { "" };
-        let exponent = self.currency.exponent();
-        let scale = 10u64.pow(exponent);
-        let abs = self.minor.unsigned_abs();
-        let amount = if exponent == 0 {
-            format!("{abs}")
-        } else {
-            format!(
-                "{}.{:0width$}",
-                abs / scale,
-                abs % scale,
-                width = exponent as usize
-            )
-        };
+        let amount = self.amount();
         match self.currency.symbol() {
-            Some(symbol) => write!(f, "{sign}{symbol}{amount}"),
-            None => write!(f, "{sign}{amount} {}", self.currency.code()),
+            Some(symbol) => match amount.strip_prefix('-') {
+                Some(positive) => write!(f, "-{symbol}{positive}"),
+                None => write!(f, "{symbol}{amount}"),
+            },
+            None => write!(f, "{amount} {}", self.currency.code()),
         }
     }
 }
@@ -183,6 +193,16 @@ mod tests {
         assert_eq!(Money::new(500, jpy).to_string(), "¥500");
         assert_eq!(Money::new(12500, kwd).to_string(), "12.500 KWD");
         assert_eq!(Money::new(-705, chf).to_string(), "-7.05 CHF");
+    }
+
+    #[test]
+    fn amounts_for_form_fields_have_no_sign() {
+        assert_eq!(Money::new(1250, Currency::USD).amount(), "12.50");
+        assert_eq!(Money::new(-5, Currency::EUR).amount(), "-0.05");
+        assert_eq!(
+            Money::new(500, Currency::parse("JPY").unwrap()).amount(),
+            "500"
+        );
     }
 
     #[test]

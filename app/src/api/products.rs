@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{AdminProductView, SavedProductView};
+use crate::views::{AdminProductView, ProductFormView};
 
 /// Every product, drafts and archived ones included.
 #[server(prefix = "/api", endpoint = "admin_products")]
@@ -21,8 +21,20 @@ pub async fn admin_products() -> Result<Vec<AdminProductView>, AppError> {
     Ok(products.iter().map(Into::into).collect())
 }
 
-/// Creates a draft (no `product`) or updates product `product` from the form.
-/// Problems come back per field in the answer, not as an error.
+/// One product's form values, for editing.
+#[server(prefix = "/api", endpoint = "admin_product")]
+pub async fn admin_product(product: String) -> Result<ProductFormView, AppError> {
+    let (ctx, _admin) = (
+        crate::ssr::ctx()?,
+        crate::ssr::session::require_admin().await?,
+    );
+    let product = ctx.products.get(crate::ssr::parse_id(&product)?).await?;
+    Ok((&product).into())
+}
+
+/// Creates a draft (no `product`) or updates product `product` from the form,
+/// then goes to the product list. Problems come back as `InvalidFields`, one
+/// message per field.
 #[server(prefix = "/api", endpoint = "save_product")]
 pub async fn save_product(
     product: Option<String>,
@@ -37,7 +49,7 @@ pub async fn save_product(
     download_limit: Option<String>,
     access_days: Option<String>,
     tags: Option<String>,
-) -> Result<SavedProductView, AppError> {
+) -> Result<AdminProductView, AppError> {
     let (ctx, _admin) = (
         crate::ssr::ctx()?,
         crate::ssr::session::require_admin().await?,
@@ -63,7 +75,9 @@ pub async fn save_product(
                 .await
         }
     };
-    crate::ssr::saved_product(saved)
+    let saved = saved?;
+    leptos_axum::redirect("/admin/products");
+    Ok((&saved).into())
 }
 
 /// Publishes (`published`), unpublishes (`draft`) or archives (`archived`).
@@ -86,7 +100,6 @@ pub async fn set_product_status(
     let product = ctx
         .products
         .set_status(crate::ssr::parse_id(&product)?, status)
-        .await
-        .map_err(crate::ssr::editor_error)?;
+        .await?;
     Ok((&product).into())
 }

@@ -24,7 +24,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <div><dt>"Customers"</dt><dd>{figures.customers}</dd></div>
                                 <div><dt>"Admins"</dt><dd>{figures.admins}</dd></div>
                             </dl>
-                            <p><a href="/admin/outbox">"Mail outbox"</a></p>
+                            <p><a href="/admin/products">"Products"</a> " · " <a href="/admin/outbox">"Mail outbox"</a></p>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

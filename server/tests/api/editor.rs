@@ -25,10 +25,10 @@ fn form<'a>(title: &'a str, slug: &'a str, price: &'a str) -> Vec<(&'a str, &'a 
     ]
 }
 
-async fn save(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> serde_json::Value {
+/// `POST /api/save_product`: the status and the JSON answer.
+async fn save(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> (u16, serde_json::Value) {
     let response = call(app, "save_product", fields, Some(cookie)).await;
-    assert_eq!(response.status(), 200);
-    response.json().await.unwrap()
+    (response.status().as_u16(), response.json().await.unwrap())
 }
 
 async fn set_status(app: &TestApp, cookie: &str, product: &str, status: &str) -> u16 {
@@ -45,12 +45,12 @@ async fn set_status(app: &TestApp, cookie: &str, product: &str, status: &str) ->
 
 async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
     let cookie = admin(&app).await;
-    let saved = save(&app, &cookie, &form("Coastal Sounds", "", "7.50")).await;
-    assert_eq!(saved["errors"], serde_json::json!([]));
-    let product = saved["product"]["product"].as_str().unwrap().to_owned();
-    assert_eq!(saved["product"]["slug"], "coastal-sounds");
-    assert_eq!(saved["product"]["status"], "draft");
-    assert_eq!(saved["product"]["price"], "€7.50");
+    let (status, saved) = save(&app, &cookie, &form("Coastal Sounds", "", "7.50")).await;
+    assert_eq!(status, 200);
+    let product = saved["product"].as_str().unwrap().to_owned();
+    assert_eq!(saved["slug"], "coastal-sounds");
+    assert_eq!(saved["status"], "draft");
+    assert_eq!(saved["price"], "€7.50");
     assert_eq!(
         app.get("/products/coastal-sounds").await.status(),
         404,
@@ -66,8 +66,23 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
 
     let mut edited = form("Coastal Sounds II", "coastal-sounds", "9");
     edited.push(("product", &product));
-    let saved = save(&app, &cookie, &edited).await;
-    assert_eq!(saved["product"]["price"], "€9.00");
+    let (_, saved) = save(&app, &cookie, &edited).await;
+    assert_eq!(saved["price"], "€9.00");
+    let form: serde_json::Value = call(
+        &app,
+        "admin_product",
+        &[("product", &product)],
+        Some(&cookie),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (form["price"].as_str(), form["currency"].as_str()),
+        (Some("9.00"), Some("EUR"))
+    );
+    assert_eq!(form["tags"], "audio, field-recording");
     assert!(
         app.get_text("/products/coastal-sounds")
             .await
@@ -88,9 +103,9 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
 
 async fn problems_come_back_beside_their_fields(app: TestApp) {
     let cookie = admin(&app).await;
-    let saved = save(&app, &cookie, &form("", "Bad Slug!", "12,50")).await;
-    assert!(saved["product"].is_null());
-    let fields: Vec<&str> = saved["errors"]
+    let (status, saved) = save(&app, &cookie, &form("", "Bad Slug!", "12,50")).await;
+    assert_eq!(status, 400);
+    let fields: Vec<&str> = saved["InvalidFields"]
         .as_array()
         .unwrap()
         .iter()
@@ -98,9 +113,10 @@ async fn problems_come_back_beside_their_fields(app: TestApp) {
         .collect();
     assert_eq!(fields, ["title", "slug", "price"]);
 
-    let taken = save(&app, &cookie, &form("Another rain", "night-rain", "3")).await;
+    let (status, taken) = save(&app, &cookie, &form("Another rain", "night-rain", "3")).await;
+    assert_eq!(status, 400);
     assert_eq!(
-        taken["errors"],
+        taken["InvalidFields"],
         serde_json::json!([{"field": "slug", "message": "Another product already uses this slug."}])
     );
 }

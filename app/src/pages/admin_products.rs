@@ -1,0 +1,112 @@
+//! `/admin/products`: every product with its status and the buttons to publish,
+//! unpublish or archive it; `/admin/products/new` and `/admin/products/:id` edit one.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{SetProductStatus, admin_product, admin_products};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::product_form::ProductForm;
+use crate::views::{AdminProductView, ProductFormView};
+
+/// The product list. Admins only.
+#[component]
+pub fn AdminProductsPage() -> impl IntoView {
+    let change = ServerAction::<SetProductStatus>::new();
+    let products = Resource::new(move || change.version().get(), |_| admin_products());
+    view! {
+        <Title text="Products"/>
+        <div class="container">
+            <h1 class="page-title">"Products"</h1>
+            <p><A href="/admin/products/new" attr:class="button">"New product"</A></p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match products.await {
+                        Ok(products) => view! {
+                            <table class="files__table admin-products">
+                                <thead>
+                                    <tr><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr>
+                                </thead>
+                                <tbody>
+                                    {products.into_iter().map(|product| view! { <ProductRow product change/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>) -> impl IntoView {
+    let actions: &[(&str, &str)] = match product.status.as_str() {
+        "published" => &[("draft", "Unpublish"), ("archived", "Archive")],
+        "archived" => &[("draft", "Restore as draft")],
+        _ => &[("published", "Publish"), ("archived", "Archive")],
+    };
+    let id = product.product.clone();
+    view! {
+        <tr>
+            <td>
+                <A href=format!("/admin/products/{}", product.product)>{product.title}</A>
+                <br/><small>"/products/" {product.slug}</small>
+            </td>
+            <td>{product.price}</td>
+            <td><span class=format!("status status--{}", product.status)>{product.status.clone()}</span></td>
+            <td class="admin-products__actions">
+                {actions.iter().map(|(status, label)| {
+                    let id = id.clone();
+                    view! {
+                    <ActionForm action=change>
+                        <input type="hidden" name="product" value=id/>
+                        <input type="hidden" name="status" value=*status/>
+                        <button class="button button--secondary" type="submit">{*label}</button>
+                    </ActionForm>
+                    }
+                }).collect_view()}
+            </td>
+        </tr>
+    }
+}
+
+/// A new product.
+#[component]
+pub fn NewProductPage() -> impl IntoView {
+    view! {
+        <Title text="New product"/>
+        <div class="container">
+            <h1 class="page-title">"New product"</h1>
+            <ProductForm initial=ProductFormView { currency: "USD".into(), kind: "download".into(), ..ProductFormView::default() }/>
+        </div>
+    }
+}
+
+/// Editing one product.
+#[component]
+pub fn EditProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let product = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        admin_product,
+    );
+    view! {
+        <Title text="Edit product"/>
+        <div class="container">
+            <h1 class="page-title">"Edit product"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match product.await {
+                        Ok(initial) => view! { <ProductForm initial/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
