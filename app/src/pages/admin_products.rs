@@ -59,7 +59,7 @@ fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>)
             </td>
             <td>{product.price}</td>
             <td><span class=format!("status status--{}", product.status)>{product.status.clone()}</span></td>
-            <td class="admin-products__actions">
+            <td><div class="admin-products__actions">
                 {actions.iter().map(|(status, label)| {
                     let id = id.clone();
                     view! {
@@ -70,7 +70,7 @@ fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>)
                     </ActionForm>
                     }
                 }).collect_view()}
-            </td>
+            </div></td>
         </tr>
     }
 }
