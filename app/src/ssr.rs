@@ -83,34 +83,20 @@ pub fn answered(error: AppError) -> AppError {
     error
 }
 
-/// Counts an attempt at `action` against the client's IP address and, when
-/// given, the account's email; refuses it with 429 past the limits.
-pub async fn rate_limit(action: &str, email: Option<&str>) -> Result<(), AppError> {
-    use domain::rate_limit::Limit;
-    let limiter = ctx()?.limiter;
-    let window = chrono::Duration::minutes(15);
-    let (per_ip, per_account) = match action {
-        "sign_in" => (30, 10),
-        _ => (10, 3),
-    };
+/// Counts an attempt at `what` against the client's IP address and, when given,
+/// the account's email; refuses it with 429 past the limits.
+pub async fn rate_limit(
+    what: domain::rate_limit::Guarded,
+    email: Option<&str>,
+) -> Result<(), AppError> {
     let ip = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .await
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|_| "unknown".to_owned());
-    let mut keys = vec![(format!("{action}:ip:{ip}"), per_ip)];
-    if let Some(email) = email {
-        let account = types::email::Email::parse(email)
-            .map(|e| e.as_str().to_owned())
-            .unwrap_or_else(|_| email.trim().to_lowercase());
-        keys.push((format!("{action}:account:{account}"), per_account));
-    }
-    for (key, max) in keys {
-        if let Err(wait) = limiter.attempt(&key, Limit { max, per: window }) {
-            let retry_after_secs = u64::try_from(wait.num_seconds()).unwrap_or(1).max(1);
-            return Err(answered(AppError::TooManyRequests { retry_after_secs }));
-        }
-    }
-    Ok(())
+    ctx()?.limiter.check(what, &ip, email).map_err(|wait| {
+        let retry_after_secs = u64::try_from(wait.num_seconds()).unwrap_or(1).max(1);
+        answered(AppError::TooManyRequests { retry_after_secs })
+    })
 }
 
 fn is_form_post() -> bool {

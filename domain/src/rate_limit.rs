@@ -15,6 +15,40 @@ pub struct Limit {
     pub per: Duration,
 }
 
+/// What is being limited, and how much.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guarded {
+    /// Password sign-in.
+    SignIn,
+    /// Asking for a mailed sign-in link.
+    MagicLinkRequest,
+    /// Asking for a mailed password reset.
+    ResetRequest,
+    /// Spending a mailed token (sign-in link or reset).
+    TokenUse,
+}
+
+impl Guarded {
+    fn name(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::MagicLinkRequest => "magic_link",
+            Self::ResetRequest => "reset",
+            Self::TokenUse => "token",
+        }
+    }
+
+    /// Attempts per IP address and per account in a 15-minute window.
+    pub fn limits(self) -> (Limit, Limit) {
+        let per = Duration::minutes(15);
+        let (ip, account) = match self {
+            Self::SignIn => (30, 10),
+            Self::MagicLinkRequest | Self::ResetRequest | Self::TokenUse => (10, 3),
+        };
+        (Limit { max: ip, per }, Limit { max: account, per })
+    }
+}
+
 /// Attempts by key. Cheap to clone: clones share the counts.
 #[derive(Clone, Debug)]
 pub struct RateLimiter {
@@ -31,6 +65,21 @@ impl RateLimiter {
             attempts: Arc::default(),
             clock,
         }
+    }
+
+    /// Records an attempt at `what` from `ip` and, when known, for the account
+    /// with `email` (normalized); refuses it with how long to wait when either
+    /// is over its limit.
+    pub fn check(&self, what: Guarded, ip: &str, email: Option<&str>) -> Result<(), Duration> {
+        let (per_ip, per_account) = what.limits();
+        self.attempt(&format!("{}:ip:{ip}", what.name()), per_ip)?;
+        if let Some(email) = email {
+            let account = types::email::Email::parse(email)
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_else(|_| email.trim().to_lowercase());
+            self.attempt(&format!("{}:account:{account}", what.name()), per_account)?;
+        }
+        Ok(())
     }
 
     /// Records an attempt for `key`, or refuses it with how long to wait.
@@ -82,5 +131,27 @@ mod tests {
         assert_eq!(limiter.attempt("ip:1", limit), Err(Duration::minutes(5)));
         clock.advance(Duration::minutes(5));
         assert_eq!(limiter.attempt("ip:1", limit), Ok(()), "the window slid");
+    }
+
+    #[test]
+    fn an_account_is_limited_whatever_the_case_of_its_email() {
+        let limiter = RateLimiter::new(Clock::System);
+        for _ in 0..10 {
+            assert!(
+                limiter
+                    .check(Guarded::SignIn, "10.0.0.1", Some("A@Example.com"))
+                    .is_ok()
+            );
+        }
+        assert!(
+            limiter
+                .check(Guarded::SignIn, "10.0.0.2", Some("a@example.com "))
+                .is_err()
+        );
+        assert!(
+            limiter
+                .check(Guarded::SignIn, "10.0.0.2", Some("b@example.com"))
+                .is_ok()
+        );
     }
 }

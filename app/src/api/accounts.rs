@@ -27,7 +27,7 @@ pub async fn register(email: String, password: String) -> Result<UserView, AppEr
 /// Signs in with email and password, on a fresh session id.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<UserView, AppError> {
-    crate::ssr::rate_limit("sign_in", Some(&email)).await?;
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::SignIn, Some(&email)).await?;
     let ctx = crate::ssr::ctx()?;
     let user = ctx.accounts.authenticate(&email, &password).await?;
     crate::ssr::session::start(&user).await?;
@@ -60,7 +60,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
 /// address has an account.
 #[server(prefix = "/api", endpoint = "request_magic_link")]
 pub async fn request_magic_link(email: String) -> Result<(), AppError> {
-    crate::ssr::rate_limit("mail_link", Some(&email)).await?;
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::MagicLinkRequest, Some(&email)).await?;
     crate::ssr::ctx()?.accounts.send_magic_link(&email).await?;
     leptos_axum::redirect("/account/magic-link?sent=1");
     Ok(())
@@ -70,7 +70,7 @@ pub async fn request_magic_link(email: String) -> Result<(), AppError> {
 /// button, so mail scanners cannot spend it).
 #[server(prefix = "/api", endpoint = "sign_in_with_link")]
 pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
-    crate::ssr::rate_limit("link", None).await?;
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None).await?;
     let user = crate::ssr::ctx()?
         .accounts
         .sign_in_with_link(&token)
@@ -84,7 +84,7 @@ pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
 /// either way.
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    crate::ssr::rate_limit("reset", Some(&email)).await?;
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::ResetRequest, Some(&email)).await?;
     crate::ssr::ctx()?
         .accounts
         .send_password_reset(&email)
@@ -96,7 +96,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// Sets a new password with a mailed reset token and signs in.
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<UserView, AppError> {
-    crate::ssr::rate_limit("link", None).await?;
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None).await?;
     let user = crate::ssr::ctx()?
         .accounts
         .reset_password(&token, &password)
