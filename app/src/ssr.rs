@@ -110,6 +110,13 @@ fn is_form_post() -> bool {
     })
 }
 
+impl From<sea_orm::DbErr> for AppError {
+    /// A database failure is internal: logged with the request id, never sent.
+    fn from(err: sea_orm::DbErr) -> Self {
+        answered(internal(err))
+    }
+}
+
 impl From<CatalogError> for AppError {
     fn from(err: CatalogError) -> Self {
         answered(match err {

@@ -19,9 +19,7 @@ pub async fn current_user() -> Result<Option<UserView>, AppError> {
 pub async fn register(email: String, password: String) -> Result<UserView, AppError> {
     let ctx = crate::ssr::ctx()?;
     let user = ctx.accounts.register(&email, &password).await?;
-    crate::ssr::session::start(&user).await?;
-    leptos_axum::redirect("/account");
-    Ok(UserView::from(&user))
+    crate::ssr::session::start_and_go_to_account(&user).await
 }
 
 /// Signs in with email and password, on a fresh session id.
@@ -30,9 +28,7 @@ pub async fn sign_in(email: String, password: String) -> Result<UserView, AppErr
     crate::ssr::rate_limit(domain::rate_limit::Guarded::SignIn, Some(&email)).await?;
     let ctx = crate::ssr::ctx()?;
     let user = ctx.accounts.authenticate(&email, &password).await?;
-    crate::ssr::session::start(&user).await?;
-    leptos_axum::redirect("/account");
-    Ok(UserView::from(&user))
+    crate::ssr::session::start_and_go_to_account(&user).await
 }
 
 /// Signs out and forgets the session.
@@ -75,9 +71,7 @@ pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
         .accounts
         .sign_in_with_link(&token)
         .await?;
-    crate::ssr::session::start(&user).await?;
-    leptos_axum::redirect("/account");
-    Ok(UserView::from(&user))
+    crate::ssr::session::start_and_go_to_account(&user).await
 }
 
 /// Mails a password-reset link if the address has an account; answers the same
@@ -101,7 +95,5 @@ pub async fn reset_password(token: String, password: String) -> Result<UserView,
         .accounts
         .reset_password(&token, &password)
         .await?;
-    crate::ssr::session::start(&user).await?;
-    leptos_axum::redirect("/account");
-    Ok(UserView::from(&user))
+    crate::ssr::session::start_and_go_to_account(&user).await
 }

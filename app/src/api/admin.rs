@@ -12,9 +12,7 @@ pub async fn admin_overview() -> Result<AdminOverviewView, AppError> {
         crate::ssr::ctx()?,
         crate::ssr::session::require_admin().await?,
     );
-    let overview = domain::admin::overview(&ctx.db)
-        .await
-        .map_err(crate::ssr::internal)?;
+    let overview = domain::admin::overview(&ctx.db).await?;
     Ok(AdminOverviewView {
         published_products: overview.published_products,
         customers: overview.customers,
@@ -29,8 +27,6 @@ pub async fn admin_outbox() -> Result<Vec<crate::views::OutboxMailView>, AppErro
         crate::ssr::ctx()?,
         crate::ssr::session::require_admin().await?,
     );
-    let mails = domain::mail::recent(&ctx.db, 50)
-        .await
-        .map_err(crate::ssr::internal)?;
+    let mails = domain::mail::recent(&ctx.db, 50).await?;
     Ok(mails.iter().map(Into::into).collect())
 }

@@ -17,7 +17,7 @@ pub async fn admin_products() -> Result<Vec<AdminProductView>, AppError> {
         crate::ssr::ctx()?,
         crate::ssr::session::require_admin().await?,
     );
-    let products = ctx.products.all().await.map_err(crate::ssr::internal)?;
+    let products = ctx.products.all().await?;
     Ok(products.iter().map(Into::into).collect())
 }
 

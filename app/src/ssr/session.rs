@@ -5,6 +5,7 @@ use tower_sessions::Session;
 
 use super::{ctx, internal};
 use crate::error::AppError;
+use crate::views::UserView;
 
 /// The session key holding the signed-in user's public id.
 const USER: &str = "user";
@@ -45,6 +46,14 @@ pub async fn start(user: &user::Model) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
     session.insert(USER, user.pid).await.map_err(internal)
+}
+
+/// Signs `user` in (see [`start`]) and sends the browser to the account page;
+/// answers the user's view.
+pub async fn start_and_go_to_account(user: &user::Model) -> Result<UserView, AppError> {
+    start(user).await?;
+    leptos_axum::redirect("/account");
+    Ok(UserView::from(user))
 }
 
 /// Signs out: the session is deleted and its cookie cleared.
