@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
+pub mod media;
 pub mod products;
 pub mod uploads;
 
 pub use accounts::*;
 pub use admin::*;
 pub use catalog::*;
+pub use media::*;
 pub use products::*;
 pub use uploads::*;

@@ -9,6 +9,7 @@ use domain::entities::user::{self, Role};
 use domain::money::Money;
 use leptos::prelude::*;
 
+pub mod media;
 pub mod session;
 
 use crate::error::AppError;
@@ -25,6 +26,8 @@ pub struct AppContext {
     pub limiter: domain::rate_limit::RateLimiter,
     pub uploads: domain::uploads::Uploads,
     pub products: domain::products::Products,
+    pub gallery: domain::gallery::Gallery,
+    pub files: domain::product_files::ProductFiles,
     /// For read-only reports (the admin dashboard).
     pub db: sea_orm::DatabaseConnection,
 }
@@ -167,6 +170,8 @@ impl From<&product::Model> for crate::views::ProductFormView {
             download_limit: text(product.download_limit),
             access_days: text(product.access_days),
             tags: product.tags.replace(',', ", "),
+            license_keys: product.license_keys,
+            license_activations: text(product.license_activations),
         }
     }
 }
@@ -188,39 +193,6 @@ impl From<&product::Model> for crate::views::AdminProductView {
 /// A public id from a request, or 404.
 pub fn parse_id(value: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(value.trim()).map_err(|_| answered(AppError::NotFound))
-}
-
-impl From<domain::uploads::UploadError> for AppError {
-    fn from(err: domain::uploads::UploadError) -> Self {
-        use domain::uploads::UploadError as E;
-        answered(match err {
-            E::NoSuchProduct | E::NoSuchUpload => Self::NotFound,
-            E::InvalidFilename | E::InvalidContentType | E::InvalidSize => {
-                Self::Validation(err.to_string())
-            }
-            E::Incomplete { .. } | E::SizeMismatch { .. } | E::WrongFormat { .. } => {
-                Self::Conflict(err.to_string())
-            }
-            E::Storage(_) | E::Database(_) => internal(err),
-        })
-    }
-}
-
-impl From<domain::uploads::StartedUpload> for crate::views::StartedUploadView {
-    fn from(started: domain::uploads::StartedUpload) -> Self {
-        Self {
-            upload: started.upload.to_string(),
-            part_size: started.part_size,
-            parts: started
-                .parts
-                .into_iter()
-                .map(|part| crate::views::PartUrlView {
-                    number: part.number,
-                    url: part.url,
-                })
-                .collect(),
-        }
-    }
 }
 
 impl From<AccountError> for AppError {
@@ -266,6 +238,7 @@ impl From<Image> for ImageView {
     fn from(image: Image) -> Self {
         Self {
             url: image.url,
+            srcset: image.srcset,
             alt: image.alt,
             width: image.width,
             height: image.height,
@@ -351,6 +324,12 @@ impl From<Details> for ProductPageView {
             }
             (Some(days), _) => terms.push(format!("Access for {days} days after purchase")),
             (None, _) => terms.push("Yours to keep".to_owned()),
+        }
+        match (product.license_keys, product.license_activations) {
+            (true, Some(1)) => terms.push("A license key for 1 device".to_owned()),
+            (true, Some(n)) => terms.push(format!("A license key for {n} devices")),
+            (true, None) => terms.push("A license key for any number of devices".to_owned()),
+            (false, _) => {}
         }
         let description_html = domain::markdown::to_safe_html(&product.description);
         let images: Vec<ImageView> = details.images.into_iter().map(Into::into).collect();

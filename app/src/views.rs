@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 /// An image as an `<img>` needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageView {
+    /// The large thumbnail: `src`, and the Open Graph image.
     pub url: String,
+    /// Every thumbnail with its width, for `srcset`; may be empty.
+    pub srcset: String,
     pub alt: String,
     pub width: i32,
     pub height: i32,
@@ -113,13 +116,15 @@ pub struct AdminOverviewView {
     pub admins: u64,
 }
 
-/// A started upload: where to send each part.
+/// A started or resumed upload: where to send each part still missing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartedUploadView {
     /// The upload's public id.
     pub upload: String,
     pub part_size: u64,
     pub parts: Vec<PartUrlView>,
+    /// Parts S3 already holds (a resumed upload skips them).
+    pub received: Vec<i32>,
 }
 
 /// One part's presigned PUT URL.
@@ -129,13 +134,56 @@ pub struct PartUrlView {
     pub url: String,
 }
 
-/// A file recorded from a completed upload.
+/// What a completed upload became: a file version or a gallery image.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UploadedFileView {
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum UploadedView {
+    File {
+        name: String,
+        version: i32,
+        size_bytes: i64,
+        sha256: String,
+    },
+    Image {
+        /// The image's public id.
+        image: String,
+        width: i32,
+        height: i32,
+    },
+}
+
+/// A stored version of a product file, as the editor lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminFileView {
+    /// The file version's public id.
+    pub file: String,
     pub name: String,
+    pub format: String,
+    pub size: String,
     pub version: i32,
-    pub size_bytes: i64,
+    /// Whether buyers get this version (the newest of its name).
+    pub current: bool,
     pub sha256: String,
+    pub uploaded_at: String,
+}
+
+/// An image of the gallery, as the editor shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminImageView {
+    /// The image's public id.
+    pub image: String,
+    /// The small thumbnail.
+    pub url: String,
+    pub alt: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// A product's files and images in the editor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminMediaView {
+    pub files: Vec<AdminFileView>,
+    pub images: Vec<AdminImageView>,
 }
 
 /// A product in the admin list.
@@ -173,6 +221,8 @@ pub struct ProductFormView {
     pub download_limit: String,
     pub access_days: String,
     pub tags: String,
+    pub license_keys: bool,
+    pub license_activations: String,
 }
 
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.

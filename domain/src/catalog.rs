@@ -33,10 +33,14 @@ pub enum CatalogError {
     Corrupt { slug: String, reason: String },
 }
 
-/// An image ready for an `<img>`: a presigned URL and its intrinsic size.
+/// An image ready for an `<img>`: presigned URLs of its thumbnails and the
+/// original's size (for the aspect ratio).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Image {
+    /// The large thumbnail (the original for images stored before thumbnails).
     pub url: String,
+    /// `url 400w, url 1200w` for `srcset`; empty without thumbnails.
+    pub srcset: String,
     pub alt: String,
     pub width: i32,
     pub height: i32,
@@ -202,8 +206,27 @@ impl Catalog {
         image: &product_image::Model,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Image, StorageError> {
+        let mut candidates = Vec::with_capacity(2);
+        for (key, width) in [
+            (&image.small_key, image.small_width),
+            (&image.large_key, image.large_width),
+        ] {
+            if let (Some(key), Some(width)) = (key, width) {
+                candidates.push((self.storage.image_url(key, now).await?, width));
+            }
+        }
+        let url = match candidates.last() {
+            Some((url, _)) => url.clone(),
+            None => self.storage.image_url(&image.s3_key, now).await?,
+        };
+        let srcset = candidates
+            .iter()
+            .map(|(url, width)| format!("{url} {width}w"))
+            .collect::<Vec<_>>()
+            .join(", ");
         Ok(Image {
-            url: self.storage.image_url(&image.s3_key, now).await?,
+            url,
+            srcset,
             alt: image.alt.clone(),
             width: image.width,
             height: image.height,

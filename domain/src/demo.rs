@@ -13,7 +13,8 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::product::{self, ProductKind, ProductStatus};
-use crate::entities::{product_file, product_image};
+use crate::entities::product_file;
+use crate::gallery::{Gallery, GalleryError, append};
 use crate::storage::{Storage, StorageError};
 
 /// A file shipped with a demo product.
@@ -40,9 +41,6 @@ struct DemoProduct {
     cover_alt: &'static str,
     files: &'static [DemoFile],
 }
-
-/// Every demo cover is rendered at this size.
-const COVER_SIZE: (i32, i32) = (960, 640);
 
 macro_rules! asset {
     ($name:literal) => {
@@ -183,6 +181,8 @@ pub enum SeedError {
     Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error(transparent)]
+    Gallery(#[from] GalleryError),
 }
 
 /// Seeds the demo catalog when there are no products at all. Returns how many
@@ -206,6 +206,7 @@ pub async fn seed(
     clock: &Clock,
 ) -> Result<usize, SeedError> {
     let now = clock.now();
+    let gallery = Gallery::new(db.clone(), storage.clone(), clock.clone());
     let mut added = 0;
     for (age, demo) in PRODUCTS.iter().enumerate() {
         let exists = product::Entity::find()
@@ -218,7 +219,7 @@ pub async fn seed(
         }
         // Stagger creation times so "newest first" has a stable, meaningful order.
         let created_at = now - Duration::minutes(i64::try_from(age).unwrap_or_default());
-        insert(db, storage, demo, created_at).await?;
+        insert(db, storage, &gallery, demo, created_at).await?;
         added += 1;
     }
     Ok(added)
@@ -227,14 +228,17 @@ pub async fn seed(
 async fn insert(
     db: &DatabaseConnection,
     storage: &Storage,
+    gallery: &Gallery,
     demo: &DemoProduct,
     created_at: DateTime<Utc>,
 ) -> Result<(), SeedError> {
     let product_pid = Uuid::now_v7();
-    let cover_pid = Uuid::now_v7();
-    let cover_key = format!("products/{product_pid}/images/{cover_pid}.png");
+    let cover_key = format!("products/{product_pid}/images/{}", Uuid::now_v7());
     storage
         .put_bytes(&cover_key, demo.cover.to_vec(), "image/png")
+        .await?;
+    let cover = gallery
+        .store_thumbnails(&cover_key, demo.cover.to_vec())
         .await?;
     let mut files = Vec::with_capacity(demo.files.len());
     for file in demo.files {
@@ -267,19 +271,14 @@ async fn insert(
     }
     .insert(&txn)
     .await?;
-    product_image::ActiveModel {
-        pid: Set(cover_pid),
-        product_id: Set(product.id),
-        s3_key: Set(cover_key),
-        content_type: Set("image/png".into()),
-        width: Set(COVER_SIZE.0),
-        height: Set(COVER_SIZE.1),
-        alt: Set(demo.cover_alt.into()),
-        position: Set(0),
-        created_at: Set(created_at),
-        ..Default::default()
-    }
-    .insert(&txn)
+    append(
+        &txn,
+        product.id,
+        "image/png",
+        &cover,
+        demo.cover_alt,
+        created_at,
+    )
     .await?;
     for (pid, key, file) in files {
         product_file::ActiveModel {

@@ -36,6 +36,10 @@ pub struct ProductInput<'a> {
     pub access_days: &'a str,
     /// Comma-separated.
     pub tags: &'a str,
+    /// A checkbox: `on` (or `true`) when each purchase issues a license key.
+    pub license_keys: &'a str,
+    /// Empty: a key may be activated on any number of machines.
+    pub license_activations: &'a str,
 }
 
 /// A field and what is wrong with it.
@@ -69,6 +73,8 @@ struct Draft {
     download_limit: Option<i32>,
     access_days: Option<i32>,
     tags: String,
+    license_keys: bool,
+    license_activations: Option<i32>,
 }
 
 fn positive(value: &str, field: &'static str, errors: &mut Vec<FieldError>) -> Option<i32> {
@@ -162,6 +168,19 @@ fn parse(input: &ProductInput<'_>) -> Result<Draft, Vec<FieldError>> {
     }
     let download_limit = positive(input.download_limit, "download_limit", &mut errors);
     let access_days = positive(input.access_days, "access_days", &mut errors);
+    let license_keys = matches!(input.license_keys.trim(), "on" | "true");
+    let license_activations = positive(
+        input.license_activations,
+        "license_activations",
+        &mut errors,
+    );
+    if license_activations.is_some() && !license_keys {
+        errors.push(FieldError {
+            field: "license_activations",
+            message: "Activations apply to license keys: tick the box above, or leave this empty."
+                .into(),
+        });
+    }
     match (slug, kind, price) {
         (Ok(slug), Some(kind), Ok(price)) if errors.is_empty() => Ok(Draft {
             title,
@@ -174,6 +193,8 @@ fn parse(input: &ProductInput<'_>) -> Result<Draft, Vec<FieldError>> {
             download_limit,
             access_days,
             tags: tags.join(","),
+            license_keys,
+            license_activations,
         }),
         _ => Err(errors),
     }
@@ -282,6 +303,8 @@ fn apply(row: &mut product::ActiveModel, draft: Draft, now: chrono::DateTime<chr
     row.download_limit = Set(draft.download_limit);
     row.access_days = Set(draft.access_days);
     row.tags = Set(draft.tags);
+    row.license_keys = Set(draft.license_keys);
+    row.license_activations = Set(draft.license_activations);
     row.updated_at = Set(now);
 }
 
@@ -337,6 +360,24 @@ mod tests {
                 "access_days"
             ]
         );
+    }
+
+    #[test]
+    fn license_settings_are_read_from_a_checkbox_and_a_limit() {
+        let form = ProductInput {
+            license_keys: "on",
+            license_activations: "3",
+            ..input()
+        };
+        let draft = parse(&form).unwrap();
+        assert!(draft.license_keys);
+        assert_eq!(draft.license_activations, Some(3));
+        assert!(!parse(&input()).unwrap().license_keys);
+        let orphan = ProductInput {
+            license_activations: "3",
+            ..input()
+        };
+        assert_eq!(parse(&orphan).unwrap_err()[0].field, "license_activations");
     }
 
     #[test]

@@ -139,6 +139,31 @@ impl Storage {
             .map_err(|err| StorageError::from_sdk("put object", err))
     }
 
+    /// Reads a small object into memory (an image to make thumbnails of);
+    /// refuses objects over `limit` bytes before reading them.
+    pub async fn get_bytes(&self, key: &str, limit: u64) -> Result<Vec<u8>, StorageError> {
+        let out = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(|err| StorageError::from_sdk("get object", err))?;
+        let size = u64::try_from(out.content_length().unwrap_or_default()).unwrap_or_default();
+        if size > limit {
+            return Err(StorageError(format!(
+                "get object: {key} is {size} bytes, over the {limit} read into memory"
+            )));
+        }
+        let bytes = out
+            .body
+            .collect()
+            .await
+            .map_err(|err| StorageError(format!("read object: {err}")))?;
+        Ok(bytes.to_vec())
+    }
+
     /// Deletes an object (no error when it is already gone).
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         self.client

@@ -21,7 +21,11 @@ test('an admin creates a product, fixes a field, publishes it, and a shopper fin
   await page.getByLabel('Price').fill('3.50');
   await page.getByLabel('Tags').fill('print, tides');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page).toHaveURL(/\/admin\/products$/);
+  await expect(page).toHaveURL(/\/admin\/products\/[0-9a-f-]{36}\?created/);
+  await expect(page.getByRole('status').filter({ hasText: 'Draft created' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Images' })).toBeVisible();
+
+  await page.goto('/admin/products');
   const row = page.getByRole('row').filter({ hasText: title });
   await expect(row).toContainText('draft');
   await row.getByRole('button', { name: 'Publish' }).click();

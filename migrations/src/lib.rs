@@ -9,6 +9,7 @@ mod m20261128_000002_users;
 mod m20261128_000003_sessions;
 mod m20261128_000004_mail_and_tokens;
 mod m20261128_000005_uploads;
+mod m20261128_000006_media_and_licenses;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_sessions::Migration),
             Box::new(m20261128_000004_mail_and_tokens::Migration),
             Box::new(m20261128_000005_uploads::Migration),
+            Box::new(m20261128_000006_media_and_licenses::Migration),
         ]
     }
 }

@@ -119,6 +119,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "start_upload",
         vec![
             ("product", product.to_string()),
+            ("purpose", "file".into()),
             ("filename", "big.bin".into()),
             ("content_type", "application/octet-stream".into()),
             ("size", size.to_string()),

@@ -5,7 +5,9 @@ use axum::Router;
 use domain::accounts::Accounts;
 use domain::catalog::Catalog;
 use domain::clock::Clock;
+use domain::gallery::Gallery;
 use domain::mail::Transport;
+use domain::product_files::ProductFiles;
 use domain::products::Products;
 use domain::rate_limit::RateLimiter;
 use domain::storage::{Storage, StorageConfig};
@@ -23,6 +25,9 @@ use crate::settings::{S3Settings, Settings, origin_of};
 
 /// How often expired sessions are deleted.
 const EXPIRED_SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// How often uploads left pending too long are aborted.
+const STALE_UPLOAD_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// How often the outbox is checked for mail to deliver.
 const MAIL_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
@@ -71,6 +76,7 @@ pub struct Application {
     public_url: String,
     db: DatabaseConnection,
     mail: Transport,
+    uploads: Uploads,
     /// Kept alive for as long as the application.
     embedded_s3: Option<EmbeddedS3>,
 }
@@ -108,14 +114,17 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone());
         let state = AppState {
             leptos_options,
             app: app::ssr::AppContext {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone()),
                 accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
                 limiter: RateLimiter::new(clock.clone()),
-                uploads: Uploads::new(db.clone(), storage.clone(), clock.clone()),
-                products: Products::new(db.clone(), clock),
+                uploads: uploads.clone(),
+                products: Products::new(db.clone(), clock.clone()),
+                gallery: Gallery::new(db.clone(), storage.clone(), clock),
+                files: ProductFiles::new(db.clone(), storage.clone()),
                 db: db.clone(),
             },
             db: db.clone(),
@@ -129,6 +138,7 @@ impl Application {
             public_url,
             db,
             mail,
+            uploads,
             embedded_s3,
         })
     }
@@ -153,6 +163,8 @@ impl Application {
         let cleanup = tokio::spawn(
             DbSessionStore::new(self.db.clone()).delete_expired_every(EXPIRED_SESSION_SWEEP),
         );
+        let stale_uploads =
+            tokio::spawn(self.uploads.clone().abort_stale_every(STALE_UPLOAD_SWEEP));
         let mail = tokio::spawn(domain::mail::deliver_forever(
             self.db.clone(),
             Clock::System,
@@ -170,6 +182,7 @@ impl Application {
         .await
         .map_err(StartupError::Serve);
         cleanup.abort();
+        stale_uploads.abort();
         mail.abort();
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);

@@ -32,8 +32,8 @@ pub async fn admin_product(product: String) -> Result<ProductFormView, AppError>
     Ok((&product).into())
 }
 
-/// Creates a draft (no `product`) or updates product `product` from the form,
-/// then goes to the product list. Problems come back as `InvalidFields`, one
+/// Creates a draft (no `product`) and goes to its page to add files and images,
+/// or updates product `product` and goes to the product list. Problems come back as `InvalidFields`, one
 /// message per field.
 #[server(prefix = "/api", endpoint = "save_product")]
 pub async fn save_product(
@@ -49,6 +49,8 @@ pub async fn save_product(
     download_limit: Option<String>,
     access_days: Option<String>,
     tags: Option<String>,
+    license_keys: Option<String>,
+    license_activations: Option<String>,
 ) -> Result<AdminProductView, AppError> {
     let (ctx, _admin) = (
         crate::ssr::ctx()?,
@@ -66,17 +68,21 @@ pub async fn save_product(
         download_limit: download_limit.as_deref().unwrap_or_default(),
         access_days: access_days.as_deref().unwrap_or_default(),
         tags: tags.as_deref().unwrap_or_default(),
+        license_keys: license_keys.as_deref().unwrap_or_default(),
+        license_activations: license_activations.as_deref().unwrap_or_default(),
     };
     let saved = match product.filter(|p| !p.trim().is_empty()) {
-        None => ctx.products.create(&input).await,
-        Some(pid) => {
-            ctx.products
-                .update(crate::ssr::parse_id(&pid)?, &input)
-                .await
-        }
+        // A new product goes on to its own page, where files and images are added.
+        None => ctx.products.create(&input).await.inspect(|saved| {
+            leptos_axum::redirect(&format!("/admin/products/{}?created", saved.pid));
+        }),
+        Some(pid) => ctx
+            .products
+            .update(crate::ssr::parse_id(&pid)?, &input)
+            .await
+            .inspect(|_| leptos_axum::redirect("/admin/products")),
     };
     let saved = saved?;
-    leptos_axum::redirect("/admin/products");
     Ok((&saved).into())
 }
 
@@ -95,7 +101,11 @@ pub async fn set_product_status(
         "published" => ProductStatus::Published,
         "draft" => ProductStatus::Draft,
         "archived" => ProductStatus::Archived,
-        _ => return Err(AppError::Validation("Unknown status.".into())),
+        _ => {
+            return Err(crate::ssr::answered(AppError::Validation(
+                "Unknown status.".into(),
+            )));
+        }
     };
     let product = ctx
         .products

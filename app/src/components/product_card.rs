@@ -25,6 +25,8 @@ pub fn ProductCard(product: ProductCardView) -> impl IntoView {
                     <img
                         class="card__cover"
                         src=cover.url
+                        srcset=cover.srcset
+                        sizes="(max-width: 40rem) 100vw, 20rem"
                         alt=cover.alt
                         width=cover.width
                         height=cover.height

@@ -65,6 +65,14 @@ pub fn ProductForm(initial: ProductFormView) -> impl IntoView {
             {text("download_limit", "Downloads per file", initial.download_limit, "Leave empty for unlimited.")}
             {text("access_days", "Access days", initial.access_days, "Leave empty for lifetime access.")}
             {text("tags", "Tags", initial.tags, "Separated by commas, e.g. audio, ambient.")}
+            <fieldset class="form__group">
+                <legend>"License keys"</legend>
+                <label class="form__check">
+                    <input type="checkbox" name="license_keys" checked=initial.license_keys/>
+                    " Issue a license key with each purchase"
+                </label>
+                {text("license_activations", "Activations per key", initial.license_activations, "How many devices one key may be activated on. Leave empty for unlimited.")}
+            </fieldset>
             {move || other_error().map(|error| view! { <p class="form__error" role="alert">{error}</p> })}
             {move || (!problems().is_empty()).then(|| view! { <p class="form__error" role="alert">"Some fields need attention."</p> })}
             <button class="button" type="submit">"Save"</button>

@@ -5,10 +5,11 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{SetProductStatus, admin_product, admin_products};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::media_panel::MediaPanel;
 use crate::components::product_form::ProductForm;
 use crate::views::{AdminProductView, ProductFormView};
 
@@ -87,10 +88,11 @@ pub fn NewProductPage() -> impl IntoView {
     }
 }
 
-/// Editing one product.
+/// Editing one product: its form, then its images and files.
 #[component]
 pub fn EditProductPage() -> impl IntoView {
     let params = use_params_map();
+    let created = move || use_query_map().read().get("created").is_some();
     let product = Resource::new(
         move || params.read().get("id").unwrap_or_default(),
         admin_product,
@@ -102,7 +104,16 @@ pub fn EditProductPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match product.await {
-                        Ok(initial) => view! { <ProductForm initial/> }.into_any(),
+                        Ok(initial) => {
+                            let product = initial.product.clone();
+                            view! {
+                                <Show when=created>
+                                    <p class="form__ok" role="status">"Draft created. Add images and files, then publish it from the product list."</p>
+                                </Show>
+                                <ProductForm initial/>
+                                <MediaPanel product/>
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::get_product;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::gallery::Gallery;
 use crate::components::pay_what_you_want::PayWhatYouWant;
 use crate::views::{KindView, ProductPageView};
 
@@ -61,18 +62,7 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
         <Meta property="og:type" content="product"/>
         {og_image.map(|url| view! { <Meta property="og:image" content=url/> })}
         <article class="product">
-            <div class="product__gallery">
-                {images.into_iter().map(|image| view! {
-                    <img
-                        class="product__image"
-                        src=image.url
-                        alt=image.alt
-                        width=image.width
-                        height=image.height
-                        decoding="async"
-                    />
-                }).collect_view()}
-            </div>
+            <Gallery images/>
             <div class="product__info">
                 <h1 class="product__title">{card.title}</h1>
                 <p class="product__summary">{card.summary}</p>
@@ -82,10 +72,12 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
                         {terms.into_iter().map(|term| view! { <li>{term}</li> }).collect_view()}
                     </ul>
                 </div>
-                <section class="product__description" aria-labelledby="about">
-                    <h2 id="about">"About"</h2>
-                    <div class="product__prose" inner_html=description_html></div>
-                </section>
+                {(!description_html.trim().is_empty()).then(|| view! {
+                    <section class="product__description" aria-labelledby="about">
+                        <h2 id="about">"About"</h2>
+                        <div class="product__prose" inner_html=description_html></div>
+                    </section>
+                })}
                 {(!files.is_empty()).then(|| view! {
                     <section class="files" aria-labelledby="included">
                         <h2 id="included">"What's included"</h2>

@@ -59,6 +59,10 @@ pub struct Model {
     pub access_days: Option<i32>,
     /// Comma-separated tags, lower case.
     pub tags: String,
+    /// Whether each purchase issues a license key.
+    pub license_keys: bool,
+    /// How many machines one key may be activated on; none means unlimited.
+    pub license_activations: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

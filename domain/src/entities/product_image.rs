@@ -19,6 +19,12 @@ pub struct Model {
     pub alt: String,
     /// Order in the gallery; 0 is the cover.
     pub position: i32,
+    /// The thumbnail about 400 px wide (for cards), and its width.
+    pub small_key: Option<String>,
+    pub small_width: Option<i32>,
+    /// The thumbnail about 1200 px wide (for the product page), and its width.
+    pub large_key: Option<String>,
+    pub large_width: Option<i32>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,4 +1,4 @@
-//! A multipart upload of a product file, from start to completion or abort.
+//! A multipart upload of a product file or image, from start to completion or abort.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,6 +15,18 @@ pub enum UploadStatus {
     /// Cancelled; S3 discarded its parts.
     #[sea_orm(string_value = "aborted")]
     Aborted,
+}
+
+/// What the uploaded object becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum UploadPurpose {
+    /// A downloadable file of the product (a new version when the name exists).
+    #[sea_orm(string_value = "file")]
+    File,
+    /// An image for the product's gallery; thumbnails are made on completion.
+    #[sea_orm(string_value = "image")]
+    Image,
 }
 
 /// A row of `uploads`.
@@ -34,6 +46,7 @@ pub struct Model {
     /// The size the uploader declared; checked on completion.
     pub size_bytes: i64,
     pub part_size: i64,
+    pub purpose: UploadPurpose,
     pub status: UploadStatus,
     pub created_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,

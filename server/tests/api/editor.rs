@@ -66,6 +66,8 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
 
     let mut edited = form("Coastal Sounds II", "coastal-sounds", "9");
     edited.push(("product", &product));
+    edited.push(("license_keys", "on"));
+    edited.push(("license_activations", "3"));
     let (_, saved) = save(&app, &cookie, &edited).await;
     assert_eq!(saved["price"], "€9.00");
     let form: serde_json::Value = call(
@@ -83,11 +85,20 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
         (Some("9.00"), Some("EUR"))
     );
     assert_eq!(form["tags"], "audio, field-recording");
-    assert!(
-        app.get_text("/products/coastal-sounds")
-            .await
-            .1
-            .contains("Coastal Sounds II")
+    assert_eq!(
+        (
+            form["license_keys"].as_bool(),
+            form["license_activations"].as_str()
+        ),
+        (Some(true), Some("3"))
+    );
+    let (_, page) = app.get_text("/products/coastal-sounds").await;
+    assert!(page.contains("Coastal Sounds II"));
+    assert!(page.contains("A license key for 3 devices"), "{page}");
+    assert_eq!(
+        set_status(&app, &cookie, &product, "sold-out").await,
+        400,
+        "an unknown status is refused"
     );
 
     assert_eq!(set_status(&app, &cookie, &product, "archived").await, 200);

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub data_dir: TempDir,
     /// PostgreSQL only: the server URL and this test's own database.
     pub postgres: Option<(String, String)>,
+    /// The store's embedded S3 endpoint.
+    pub s3_endpoint: Option<String>,
 }
 
 impl TestApp {
@@ -40,6 +42,21 @@ impl TestApp {
         domain::db::connect(&self.database_url())
             .await
             .expect("the test database is reachable")
+    }
+
+    /// A storage port of the test's own on the store's embedded S3.
+    pub fn storage(&self) -> domain::storage::Storage {
+        let (access_key, secret_key) = server::embedded_s3::credentials(self.data_dir.path())
+            .expect("the store saved its S3 credentials");
+        domain::storage::Storage::new(&domain::storage::StorageConfig {
+            endpoint: self.s3_endpoint.clone().expect("an embedded S3 endpoint"),
+            public_endpoint: None,
+            region: "us-east-1".into(),
+            bucket: "downlink".into(),
+            access_key,
+            secret_key,
+            path_style: true,
+        })
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -131,6 +148,7 @@ pub async fn spawn_app_in(
         .await
         .expect("the store starts");
     let address = format!("http://{}", app.address());
+    let s3_endpoint = app.embedded_s3_endpoint().map(str::to_owned);
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -140,6 +158,7 @@ pub async fn spawn_app_in(
             .expect("client"),
         data_dir,
         postgres,
+        s3_endpoint,
     }
 }
 

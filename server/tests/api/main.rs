@@ -17,6 +17,7 @@ mod cli;
 mod editor;
 mod external_s3;
 mod health;
+mod media;
 mod pages;
 mod search;
 mod security;

@@ -18,7 +18,7 @@ fn byte_at(i: usize) -> u8 {
     (i.wrapping_mul(2_654_435_761) >> 13) as u8
 }
 
-async fn admin_cookie(app: &TestApp) -> String {
+pub async fn admin_cookie(app: &TestApp) -> String {
     Accounts::new(app.db().await, Clock::System, app.address.clone())
         .create_admin("uploader@example.com", "an uploader passphrase")
         .await
@@ -26,7 +26,7 @@ async fn admin_cookie(app: &TestApp) -> String {
     session_cookie(&sign_in(app, "uploader@example.com", "an uploader passphrase").await).unwrap()
 }
 
-async fn product_pid(app: &TestApp, slug: &str) -> String {
+pub async fn product_pid(app: &TestApp, slug: &str) -> String {
     product::Entity::find()
         .filter(product::Column::Slug.eq(slug))
         .one(&app.db().await)
@@ -108,11 +108,25 @@ async fn start_typed(
     content_type: &str,
     size: usize,
 ) -> serde_json::Value {
+    start_for(app, cookie, product, "file", name, content_type, size).await
+}
+
+/// Starts an upload of a `file` or an `image` and answers the plan.
+pub async fn start_for(
+    app: &TestApp,
+    cookie: &str,
+    product: &str,
+    purpose: &str,
+    name: &str,
+    content_type: &str,
+    size: usize,
+) -> serde_json::Value {
     let response = call(
         app,
         "start_upload",
         &[
             ("product", product),
+            ("purpose", purpose),
             ("filename", name),
             ("content_type", content_type),
             ("size", &size.to_string()),
@@ -124,7 +138,7 @@ async fn start_typed(
     response.json().await.unwrap()
 }
 
-fn part_urls(started: &serde_json::Value) -> Vec<String> {
+pub fn part_urls(started: &serde_json::Value) -> Vec<String> {
     started["parts"]
         .as_array()
         .unwrap()
@@ -158,17 +172,29 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
         "dropped"
     );
 
-    let received: Vec<i32> = call(
-        &app,
-        "upload_received_parts",
-        &[("upload", &upload)],
-        Some(&cookie),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(received, [1], "the dropped part did not count");
+    let resumed: serde_json::Value =
+        call(&app, "resume_upload", &[("upload", &upload)], Some(&cookie))
+            .await
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        resumed["received"],
+        serde_json::json!([1]),
+        "the dropped part did not count"
+    );
+    let missing: Vec<i64> = resumed["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|part| part["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(missing, [2, 3], "fresh URLs for the parts still to send");
+    let urls = [
+        urls[0].clone(),
+        part_urls(&resumed).remove(0),
+        part_urls(&resumed).remove(1),
+    ];
     let early = call(
         &app,
         "complete_upload",
@@ -190,6 +216,7 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
     .await;
     assert_eq!(done.status(), 200);
     let file: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(file["kind"], "file");
     assert_eq!(file["name"], "pixel-sorter-2.2.zip");
     assert_eq!(file["version"], 1);
     assert_eq!(file["size_bytes"], size);
@@ -250,6 +277,7 @@ async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
     let customer = register(&app, "shopper@example.com", "a shopper passphrase").await;
     let args = [
         ("product", product.as_str()),
+        ("purpose", "file"),
         ("filename", "x.zip"),
         ("content_type", "application/zip"),
         ("size", "10"),
@@ -267,6 +295,7 @@ async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
         ("filename", "../../etc/passwd", 400),
         ("content_type", "not a type", 400),
         ("size", "0", 400),
+        ("purpose", "poster", 400),
         ("product", "01a22222-0000-7000-8000-000000000000", 404),
     ] {
         let args: Vec<(&str, &str)> = args

@@ -1,0 +1,104 @@
+//! The files of a product as an admin manages them: every stored version,
+//! purging the versions buyers no longer get (their objects are deleted from
+//! S3), and removing a file altogether.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::db::begin_write;
+use crate::entities::{product, product_file};
+use crate::storage::{Storage, StorageError};
+
+/// Why a file change failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FilesError {
+    #[error("No such product.")]
+    NoSuchProduct,
+    #[error("No such file.")]
+    NoSuchFile,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// The product-files service. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ProductFiles {
+    db: DatabaseConnection,
+    storage: Storage,
+}
+
+impl ProductFiles {
+    pub fn new(db: DatabaseConnection, storage: Storage) -> Self {
+        Self { db, storage }
+    }
+
+    /// Every stored version of every file of the product with public id
+    /// `product`, by name, newest version first.
+    pub async fn versions(&self, product: Uuid) -> Result<Vec<product_file::Model>, FilesError> {
+        let product = self.product(product).await?;
+        Ok(product_file::Entity::find()
+            .filter(product_file::Column::ProductId.eq(product.id))
+            .order_by_asc(product_file::Column::Filename)
+            .order_by_desc(product_file::Column::Version)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Deletes every version but the newest of each file, rows and objects.
+    /// Returns how many versions were purged.
+    pub async fn purge_old_versions(&self, product: Uuid) -> Result<usize, FilesError> {
+        let versions = self.versions(product).await?;
+        let old: Vec<&product_file::Model> = versions
+            .iter()
+            .enumerate()
+            .filter(|(i, file)| *i > 0 && versions[i - 1].filename == file.filename)
+            .map(|(_, file)| file)
+            .collect();
+        self.delete(&old).await?;
+        Ok(old.len())
+    }
+
+    /// Removes the file named like the file with public id `file`: every
+    /// version of it, rows and objects.
+    pub async fn remove(&self, file: Uuid) -> Result<(), FilesError> {
+        let one = product_file::Entity::find()
+            .filter(product_file::Column::Pid.eq(file))
+            .one(&self.db)
+            .await?
+            .ok_or(FilesError::NoSuchFile)?;
+        let all = product_file::Entity::find()
+            .filter(product_file::Column::ProductId.eq(one.product_id))
+            .filter(product_file::Column::Filename.eq(&one.filename))
+            .all(&self.db)
+            .await?;
+        self.delete(&all.iter().collect::<Vec<_>>()).await
+    }
+
+    /// Deletes the rows first (buyers stop seeing them at once), then the
+    /// objects; an object left behind by a failed delete is harmless.
+    async fn delete(&self, files: &[&product_file::Model]) -> Result<(), FilesError> {
+        if files.is_empty() {
+            return Ok(());
+        }
+        let txn = begin_write(&self.db).await?;
+        product_file::Entity::delete_many()
+            .filter(product_file::Column::Id.is_in(files.iter().map(|file| file.id)))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        for file in files {
+            self.storage.delete(&file.s3_key).await?;
+        }
+        Ok(())
+    }
+
+    async fn product(&self, product: Uuid) -> Result<product::Model, FilesError> {
+        product::Entity::find()
+            .filter(product::Column::Pid.eq(product))
+            .one(&self.db)
+            .await?
+            .ok_or(FilesError::NoSuchProduct)
+    }
+}
