@@ -37,6 +37,8 @@ struct DemoProduct {
     download_limit: Option<i32>,
     access_days: Option<i32>,
     tags: &'static str,
+    /// Some: each purchase issues a license key for this many devices.
+    license_devices: Option<i32>,
     cover: &'static [u8],
     cover_alt: &'static str,
     files: &'static [DemoFile],
@@ -62,6 +64,7 @@ const PRODUCTS: &[DemoProduct] = &[
         download_limit: Some(5),
         access_days: None,
         tags: "ebook,software",
+        license_devices: None,
         cover: asset!("cover-field-guide.png"),
         cover_alt: "Cover of The Field Guide to Quiet Software",
         files: &[DemoFile {
@@ -83,6 +86,7 @@ const PRODUCTS: &[DemoProduct] = &[
         download_limit: None,
         access_days: None,
         tags: "audio,ambient",
+        license_devices: None,
         cover: asset!("cover-night-rain.png"),
         cover_alt: "Cover of Night Rain: a blue circle on a night sky",
         files: &[DemoFile {
@@ -104,6 +108,7 @@ const PRODUCTS: &[DemoProduct] = &[
         download_limit: Some(3),
         access_days: Some(365),
         tags: "video,stock",
+        license_devices: None,
         cover: asset!("cover-harbour.png"),
         cover_alt: "Cover of Harbour at Dusk in orange and plum",
         files: &[DemoFile {
@@ -125,6 +130,7 @@ const PRODUCTS: &[DemoProduct] = &[
         download_limit: Some(10),
         access_days: None,
         tags: "software,tools",
+        license_devices: Some(3),
         cover: asset!("cover-pixel-sorter.png"),
         cover_alt: "Cover of Pixel Sorter 2.1 in green",
         files: &[DemoFile {
@@ -146,6 +152,7 @@ const PRODUCTS: &[DemoProduct] = &[
         download_limit: None,
         access_days: None,
         tags: "design,icons",
+        license_devices: None,
         cover: asset!("cover-mono-icons.png"),
         cover_alt: "Cover of Mono Icons: a yellow circle on white",
         files: &[DemoFile {
@@ -167,6 +174,7 @@ const PRODUCTS: &[DemoProduct] = &[
         download_limit: None,
         access_days: Some(30),
         tags: "membership",
+        license_devices: None,
         cover: asset!("cover-insider.png"),
         cover_alt: "Cover of Downlink Insider: a red circle on slate",
         files: &[],
@@ -265,6 +273,8 @@ async fn insert(
         download_limit: Set(demo.download_limit),
         access_days: Set(demo.access_days),
         tags: Set(demo.tags.into()),
+        license_keys: Set(demo.license_devices.is_some()),
+        license_activations: Set(demo.license_devices),
         created_at: Set(created_at),
         updated_at: Set(created_at),
         ..Default::default()

@@ -139,17 +139,24 @@ impl Storage {
             .map_err(|err| StorageError::from_sdk("put object", err))
     }
 
-    /// Reads a small object into memory (an image to make thumbnails of);
-    /// refuses objects over `limit` bytes before reading them.
-    pub async fn get_bytes(&self, key: &str, limit: u64) -> Result<Vec<u8>, StorageError> {
-        let out = self
-            .client
+    /// Starts reading an object; the body arrives as a stream.
+    async fn get_object(
+        &self,
+        key: &str,
+    ) -> Result<aws_sdk_s3::operation::get_object::GetObjectOutput, StorageError> {
+        self.client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
             .send()
             .await
-            .map_err(|err| StorageError::from_sdk("get object", err))?;
+            .map_err(|err| StorageError::from_sdk("get object", err))
+    }
+
+    /// Reads a small object into memory (an image to make thumbnails of);
+    /// refuses objects over `limit` bytes before reading them.
+    pub async fn get_bytes(&self, key: &str, limit: u64) -> Result<Vec<u8>, StorageError> {
+        let out = self.get_object(key).await?;
         let size = u64::try_from(out.content_length().unwrap_or_default()).unwrap_or_default();
         if size > limit {
             return Err(StorageError(format!(

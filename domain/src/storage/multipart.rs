@@ -157,14 +157,7 @@ impl Storage {
     /// Reads an object as a stream: its SHA-256 (lower-case hex), size and first
     /// bytes (for recognizing its format).
     pub async fn digest(&self, key: &str) -> Result<ObjectDigest, StorageError> {
-        let out = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|err| StorageError::from_sdk("get object", err))?;
+        let out = self.get_object(key).await?;
         let mut body = out.body;
         let mut hasher = Sha256::new();
         let mut size = 0u64;

@@ -26,6 +26,18 @@ pub async fn call(
     request.send().await.unwrap()
 }
 
+/// Calls a server function that must succeed and reads its JSON answer.
+pub async fn call_json<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+) -> T {
+    let response = call(app, endpoint, form, cookie).await;
+    assert_eq!(response.status(), 200, "{endpoint}");
+    response.json().await.unwrap()
+}
+
 /// The session id a response sets, if it sets one.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response

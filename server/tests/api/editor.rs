@@ -1,7 +1,7 @@
 use domain::accounts::Accounts;
 use domain::clock::Clock;
 
-use crate::accounts::{call, register, session_cookie, sign_in};
+use crate::accounts::{call, call_json, register, session_cookie, sign_in};
 use crate::helpers::{TestApp, on_both_databases};
 
 async fn admin(app: &TestApp) -> String {
@@ -70,16 +70,13 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
     edited.push(("license_activations", "3"));
     let (_, saved) = save(&app, &cookie, &edited).await;
     assert_eq!(saved["price"], "€9.00");
-    let form: serde_json::Value = call(
+    let form: serde_json::Value = call_json(
         &app,
         "admin_product",
         &[("product", &product)],
         Some(&cookie),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         (form["price"].as_str(), form["currency"].as_str()),
         (Some("9.00"), Some("EUR"))
@@ -103,11 +100,8 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
 
     assert_eq!(set_status(&app, &cookie, &product, "archived").await, 200);
     assert_eq!(app.get("/products/coastal-sounds").await.status(), 404);
-    let listed: Vec<serde_json::Value> = call(&app, "admin_products", &[], Some(&cookie))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Vec<serde_json::Value> =
+        call_json(&app, "admin_products", &[], Some(&cookie)).await;
     assert_eq!(listed.len(), 7, "archived products stay in the admin list");
     assert_eq!(listed[0]["status"], "archived");
 }

@@ -20,6 +20,13 @@ async fn a_product_page_shows_price_files_and_sharing_metadata(app: TestApp) {
     assert_eq!(image_sources(&html).len(), 1);
 }
 
+async fn software_says_it_comes_with_a_license_key(app: TestApp) {
+    let (_, html) = app.get_text("/products/pixel-sorter").await;
+    assert!(html.contains("A license key for 3 devices"), "{html}");
+    let (_, html) = app.get_text("/products/night-rain").await;
+    assert!(!html.contains("license key"), "only where keys are issued");
+}
+
 async fn a_pay_what_you_want_product_offers_an_amount_field(app: TestApp) {
     let (status, html) = app.get_text("/products/night-rain").await;
     assert_eq!(status, 200);
@@ -55,6 +62,7 @@ async fn the_bundle_is_revalidated_on_every_load(app: TestApp) {
 }
 
 on_both_databases!(
+    software_says_it_comes_with_a_license_key,
     a_product_page_shows_price_files_and_sharing_metadata,
     a_pay_what_you_want_product_offers_an_amount_field,
     an_unknown_url_gets_the_404_page,

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::accounts::{call, register, session_cookie, sign_in};
+use crate::accounts::{call, call_json, register, session_cookie, sign_in};
 use crate::helpers::{TestApp, on_both_databases};
 
 const MIB: usize = 1024 * 1024;
@@ -173,11 +173,7 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
     );
 
     let resumed: serde_json::Value =
-        call(&app, "resume_upload", &[("upload", &upload)], Some(&cookie))
-            .await
-            .json()
-            .await
-            .unwrap();
+        call_json(&app, "resume_upload", &[("upload", &upload)], Some(&cookie)).await;
     assert_eq!(
         resumed["received"],
         serde_json::json!([1]),
@@ -233,16 +229,13 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
     let url = part_urls(&again).remove(0);
     assert_eq!(put_part(&url, 0..3 * MIB, None).await, Some(200));
     let upload = again["upload"].as_str().unwrap();
-    let second: serde_json::Value = call(
+    let second: serde_json::Value = call_json(
         &app,
         "complete_upload",
         &[("upload", upload)],
         Some(&cookie),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(second["version"], 2);
     let (_, html) = app.get_text("/products/pixel-sorter").await;
     assert!(
