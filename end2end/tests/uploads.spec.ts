@@ -22,6 +22,9 @@ async function newDraft(page: Page, title: string): Promise<void> {
 }
 
 test('an admin uploads a cover and a large file with progress, survives a dropped connection, publishes, and a shopper sees it', async ({ page }, testInfo) => {
+  // Two uploads of 24 MiB and several retries: longer than the default 30 s
+  // on a busy CI machine.
+  test.setTimeout(120_000);
   const admin = uniqueEmail(`uploader-${testInfo.project.name}`);
   createAdmin(admin, 'an uploader passphrase');
   await signIn(page, admin, 'an uploader passphrase');
@@ -46,7 +49,7 @@ test('an admin uploads a cover and a large file with progress, survives a droppe
   });
   const coverRow = page.getByRole('listitem').filter({ hasText: 'tide-cover.png' });
   await expect(coverRow.getByRole('progressbar')).toBeVisible();
-  await expect(coverRow.getByRole('status')).toHaveText('Uploaded: 960 × 640 pixels, thumbnails made.');
+  await expect(coverRow.getByRole('status')).toHaveText('Uploaded: 960 × 640 pixels, thumbnails made.', { timeout: 20_000 });
   const thumbnail = page.getByRole('img', { name: 'tide cover' });
   await thumbnail.scrollIntoViewIfNeeded(); // it loads lazily
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
@@ -72,13 +75,14 @@ test('an admin uploads a cover and a large file with progress, survives a droppe
   const bar = fileRow.getByRole('progressbar');
   await expect(bar).toBeVisible();
   await expect(fileRow.getByRole('status')).toHaveText(/^\d+% · [\d.]+ MB of 25 MB/);
-  await expect(fileRow.getByRole('status')).toHaveText('Connection lost. Resume to send the rest.');
+  // Part 2 is tried four times over 3.5 s before the row gives up.
+  await expect(fileRow.getByRole('status')).toHaveText('Connection lost. Resume to send the rest.', { timeout: 20_000 });
   const sent = Number(await bar.getAttribute('value'));
   expect(sent).toBe(16 * MIB); // parts 1 and 3 arrived; part 2 did not
 
   await page.unroute(part2);
   await fileRow.getByRole('button', { name: 'Resume' }).click();
-  await expect(fileRow.getByRole('status')).toHaveText('Uploaded.');
+  await expect(fileRow.getByRole('status')).toHaveText('Uploaded.', { timeout: 20_000 });
   await expect(bar).toHaveAttribute('value', String(24 * MIB));
   const files = page.getByRole('table');
   await expect(files.getByRole('row').filter({ hasText: 'tide-charts.pdf' })).toContainText('25 MB');
