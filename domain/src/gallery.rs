@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::entities::{product, product_image};
+use crate::entities::product_image;
 use crate::images::{self, ImageError, MAX_IMAGE_BYTES};
 use crate::storage::{Storage, StorageError};
 
@@ -123,9 +123,7 @@ impl Gallery {
     /// with a presigned URL of its small thumbnail (of the original when it has
     /// none).
     pub async fn of_product(&self, product: Uuid) -> Result<Vec<GalleryImage>, GalleryError> {
-        let product = product::Entity::find()
-            .filter(product::Column::Pid.eq(product))
-            .one(&self.db)
+        let product = crate::products::by_pid(&self.db, product)
             .await?
             .ok_or(GalleryError::NoSuchProduct)?;
         let now = self.clock.now();

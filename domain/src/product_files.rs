@@ -95,9 +95,7 @@ impl ProductFiles {
     }
 
     async fn product(&self, product: Uuid) -> Result<product::Model, FilesError> {
-        product::Entity::find()
-            .filter(product::Column::Pid.eq(product))
-            .one(&self.db)
+        crate::products::by_pid(&self.db, product)
             .await?
             .ok_or(FilesError::NoSuchProduct)
     }

@@ -223,11 +223,7 @@ impl Products {
 
     /// The product with public id `pid`.
     pub async fn get(&self, pid: Uuid) -> Result<product::Model, EditorError> {
-        product::Entity::find()
-            .filter(product::Column::Pid.eq(pid))
-            .one(&self.db)
-            .await?
-            .ok_or(EditorError::NotFound)
+        by_pid(&self.db, pid).await?.ok_or(EditorError::NotFound)
     }
 
     /// Creates a draft from `input`.
@@ -289,6 +285,17 @@ impl Products {
         txn.commit().await?;
         Ok(saved)
     }
+}
+
+/// The product with public id `pid`, whatever its status.
+pub async fn by_pid(
+    db: &impl sea_orm::ConnectionTrait,
+    pid: Uuid,
+) -> Result<Option<product::Model>, DbErr> {
+    product::Entity::find()
+        .filter(product::Column::Pid.eq(pid))
+        .one(db)
+        .await
 }
 
 fn apply(row: &mut product::ActiveModel, draft: Draft, now: chrono::DateTime<chrono::Utc>) {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::upload::{self, UploadPurpose, UploadStatus};
-use crate::entities::{product, product_file, product_image};
+use crate::entities::{product_file, product_image};
 use crate::gallery::{Gallery, GalleryError};
 use crate::images::MAX_IMAGE_BYTES;
 use crate::storage::{Storage, StorageError};
@@ -141,9 +141,7 @@ impl Uploads {
         {
             return Err(UploadError::UnsupportedImage);
         }
-        let product = product::Entity::find()
-            .filter(product::Column::Pid.eq(product))
-            .one(&self.db)
+        let product = crate::products::by_pid(&self.db, product)
             .await?
             .ok_or(UploadError::NoSuchProduct)?;
         let pid = Uuid::now_v7();
