@@ -3,8 +3,6 @@
 //! one of them completes.
 
 use leptos::prelude::*;
-use leptos::server::ServerActionError;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{Register, ResetPassword, SignIn, SignInWithLink, SignOut, current_user};
 use crate::error::AppError;
@@ -22,15 +20,9 @@ pub struct Auth {
 }
 
 /// Creates the shared [`Auth`] for the component tree below. Call it inside the
-/// router.
+/// router, after `forms::provide_refused_form` (the actions take a refused
+/// form's error when they are created).
 pub fn provide_auth() {
-    // Without JavaScript a failed form post comes back to its page with the
-    // error in the query (`__path`, `__err`); the actions read it from context
-    // when they are created, which here is before <Routes> would provide it.
-    let (path, err) = use_query_map().with_untracked(|q| (q.get("__path"), q.get("__err")));
-    if let (Some(path), Some(err)) = (path, err) {
-        provide_context(ServerActionError::new(&path, &err));
-    }
     let sign_in = ServerAction::<SignIn>::new();
     let register = ServerAction::<Register>::new();
     let sign_out = ServerAction::<SignOut>::new();

@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod components;
 pub mod error;
+pub mod forms;
 pub mod pages;
 pub mod root;
 pub mod views;

@@ -8,6 +8,7 @@ use leptos_router::{SsrMode, path};
 use crate::auth::provide_auth;
 use crate::components::footer::Footer;
 use crate::components::header::Header;
+use crate::forms::provide_refused_form;
 use crate::pages::account::AccountPage;
 use crate::pages::admin::AdminPage;
 use crate::pages::admin_outbox::AdminOutboxPage;
@@ -62,10 +63,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router: the shared sign-in state (it reads the URL),
-/// header, the routed page and footer.
+/// Everything inside the router: a refused form's error and values, the shared
+/// sign-in state, header, the routed page and footer.
 #[component]
 fn Frame() -> impl IntoView {
+    provide_refused_form();
     provide_auth();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>

@@ -2,6 +2,10 @@
 //! wire; these do, built from domain results on the server.
 
 use serde::{Deserialize, Serialize};
+pub use types::mail::MailStatus;
+pub use types::money::Currency;
+pub use types::product::{ProductKind, ProductStatus};
+pub use types::upload::UploadPurpose;
 
 /// An image as an `<img>` needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,12 +23,13 @@ pub struct ImageView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceView {
     pub minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
+    pub currency: Currency,
     /// Formatted for reading, e.g. `$12.00`.
     pub label: String,
     /// For pay-what-you-want products: the least a buyer may pay.
     pub minimum: Option<PriceMinimum>,
+    /// For memberships that renew: `/ month`, `/ year`, `/ 90 days`.
+    pub period: Option<String>,
 }
 
 /// The floor of a pay-what-you-want price.
@@ -34,20 +39,13 @@ pub struct PriceMinimum {
     pub label: String,
 }
 
-/// What kind of good a product is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum KindView {
-    Download,
-    Membership,
-}
-
 /// A product in the catalog grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductCardView {
     pub slug: String,
     pub title: String,
     pub summary: String,
-    pub kind: KindView,
+    pub kind: ProductKind,
     pub price: PriceView,
     pub cover: Option<ImageView>,
     pub tags: Vec<String>,
@@ -100,8 +98,7 @@ pub struct UserView {
 pub struct OutboxMailView {
     pub to: String,
     pub subject: String,
-    /// pending, sent or failed.
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub created_at: String,
     /// The plain-text body.
@@ -134,10 +131,13 @@ pub struct PartUrlView {
     pub url: String,
 }
 
-/// What a completed upload became: a file version or a gallery image.
+/// What a completed upload became: a file version or a gallery image; or, for
+/// a file too large to check within a request, that it is being checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum UploadedView {
+    /// Joined and being checked in the background: ask `upload_outcome` again.
+    Processing,
     File {
         name: String,
         version: i32,
@@ -193,9 +193,33 @@ pub struct AdminProductView {
     pub product: String,
     pub slug: String,
     pub title: String,
-    /// draft, published or archived.
-    pub status: String,
+    pub status: ProductStatus,
     pub price: String,
+}
+
+/// A product form as posted: every field as typed (`license_keys` is a
+/// checkbox: `on` when ticked).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductFields {
+    pub title: String,
+    pub slug: String,
+    pub summary: String,
+    pub description: String,
+    pub kind: String,
+    pub price: String,
+    pub currency: String,
+    #[serde(default)]
+    pub pay_what_you_want_minimum: String,
+    #[serde(default)]
+    pub download_limit: String,
+    #[serde(default)]
+    pub access_days: String,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub license_keys: String,
+    #[serde(default)]
+    pub license_activations: String,
 }
 
 /// A field and what is wrong with it.
@@ -205,8 +229,8 @@ pub struct FieldErrorView {
     pub message: String,
 }
 
-/// The product form's values, as text, for editing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The product form's values, for editing: numbers as text, as typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductFormView {
     /// The public id; empty for a new product.
     pub product: String,
@@ -214,15 +238,75 @@ pub struct ProductFormView {
     pub slug: String,
     pub summary: String,
     pub description: String,
-    pub kind: String,
+    pub kind: ProductKind,
+    /// In major units, as typed: `12.50`.
     pub price: String,
-    pub currency: String,
+    pub currency: Currency,
     pub pay_what_you_want_minimum: String,
     pub download_limit: String,
     pub access_days: String,
     pub tags: String,
     pub license_keys: bool,
     pub license_activations: String,
+}
+
+impl ProductFormView {
+    /// An empty form for a new product.
+    pub fn blank() -> Self {
+        Self {
+            product: String::new(),
+            title: String::new(),
+            slug: String::new(),
+            summary: String::new(),
+            description: String::new(),
+            kind: ProductKind::Download,
+            price: String::new(),
+            currency: Currency::USD,
+            pay_what_you_want_minimum: String::new(),
+            download_limit: String::new(),
+            access_days: String::new(),
+            tags: String::new(),
+            license_keys: false,
+            license_activations: String::new(),
+        }
+    }
+
+    /// The form with what was typed into it before it was refused, where that
+    /// is known (`typed` gives a field's value by name).
+    pub fn with_typed(mut self, typed: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |field: &mut String, name: &str| {
+            if let Some(value) = typed(name) {
+                *field = value;
+            }
+        };
+        text(&mut self.title, "title");
+        text(&mut self.slug, "slug");
+        text(&mut self.summary, "summary");
+        text(&mut self.description, "description");
+        text(&mut self.price, "price");
+        text(
+            &mut self.pay_what_you_want_minimum,
+            "pay_what_you_want_minimum",
+        );
+        text(&mut self.download_limit, "download_limit");
+        text(&mut self.access_days, "access_days");
+        text(&mut self.tags, "tags");
+        text(&mut self.license_activations, "license_activations");
+        if let Some(kind) = typed("kind") {
+            self.kind = if kind == "membership" {
+                ProductKind::Membership
+            } else {
+                ProductKind::Download
+            };
+        }
+        if let Some(currency) = typed("currency").and_then(|code| Currency::parse(&code).ok()) {
+            self.currency = currency;
+        }
+        if typed("title").is_some() {
+            self.license_keys = typed("license_keys").is_some();
+        }
+        self
+    }
 }
 
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.

@@ -7,7 +7,7 @@ mod password;
 
 pub use links::{MAGIC_LINK_TTL, RESET_TTL};
 
-pub use password::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, hash_password, verify_password};
+pub use password::{Hasher, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, hash_password, verify_password};
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -20,6 +20,8 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::user::{self, Role};
+use crate::rate_limit::RateLimiter;
+use std::net::IpAddr;
 
 /// Why an account operation was refused or failed. The messages are for the
 /// person at the keyboard, except `Database` and `Hash`, which are internal.
@@ -42,6 +44,12 @@ pub enum AccountError {
     InvalidLink,
     #[error("That account no longer exists.")]
     NoSuchAccount,
+    /// Too many failed attempts; wait this long.
+    #[error("Too many attempts. Please wait and try again, or sign in with a mailed link.")]
+    TooManyAttempts { retry_after_secs: u64 },
+    /// Too many passwords are being checked at this moment.
+    #[error("The store is busy. Please try again in a few seconds.")]
+    Busy { retry_after_secs: u64 },
     #[error(transparent)]
     Database(DbErr),
     #[error("password hashing failed: {0}")]
@@ -99,6 +107,9 @@ fn new_user(
 pub struct Accounts {
     db: DatabaseConnection,
     clock: Clock,
+    hasher: Hasher,
+    /// Failed password sign-ins, per address and account.
+    limiter: RateLimiter,
     /// The store's public base URL, for links in mails.
     public_url: String,
 }
@@ -106,8 +117,10 @@ pub struct Accounts {
 impl Accounts {
     pub fn new(db: DatabaseConnection, clock: Clock, public_url: impl Into<String>) -> Self {
         Self {
+            limiter: RateLimiter::new(clock.clone()),
             db,
             clock,
+            hasher: Hasher::default(),
             public_url: public_url.into(),
         }
     }
@@ -115,7 +128,7 @@ impl Accounts {
     /// Opens a customer account.
     pub async fn register(&self, email: &str, password: &str) -> Result<user::Model, AccountError> {
         let email = Email::parse(email)?;
-        let hash = hash_password(password)?;
+        let hash = self.hasher.hash(password).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let user = new_user(email.as_str(), Some(hash), Role::Customer, now)
@@ -125,19 +138,36 @@ impl Accounts {
         Ok(user)
     }
 
-    /// The account with this email and password, or `InvalidCredentials`
-    /// without saying which part was wrong.
-    pub async fn authenticate(
+    /// The account with this email and password, tried from address `from`.
+    /// Failures are counted per address and per account from that address, so
+    /// a stranger cannot lock the owner out; past the limits the answer is
+    /// `TooManyAttempts` (a mailed sign-in link still works).
+    pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
+        from: IpAddr,
     ) -> Result<user::Model, AccountError> {
+        let too_many = |wait: chrono::Duration| AccountError::TooManyAttempts {
+            retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
+        };
+        self.limiter.may_sign_in(from, email).map_err(too_many)?;
+        let outcome = self.authenticate(email, password).await;
+        if matches!(outcome, Err(AccountError::InvalidCredentials)) {
+            self.limiter.sign_in_failed(from, email);
+        }
+        outcome
+    }
+
+    /// The account with this email and password, or `InvalidCredentials`
+    /// without saying which part was wrong.
+    async fn authenticate(&self, email: &str, password: &str) -> Result<user::Model, AccountError> {
         let user = match Email::parse(email) {
             Ok(email) => self.by_email(&email).await?,
             Err(_) => None,
         };
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        if password::verify_or_spend(password, hash) {
+        if self.hasher.verify(password, hash).await? {
             user.ok_or(AccountError::InvalidCredentials)
         } else {
             Err(AccountError::InvalidCredentials)
@@ -159,11 +189,11 @@ impl Accounts {
         // A guest (signed in by mail, no password yet) claims the account by
         // setting one; everyone else proves they know the current password.
         if let Some(hash) = found.password_hash.as_deref()
-            && !verify_password(current, hash)
+            && !self.hasher.verify(current, Some(hash)).await?
         {
             return Err(AccountError::WrongCurrentPassword);
         }
-        let hash = hash_password(new)?;
+        let hash = self.hasher.hash(new).await?;
         let txn = begin_write(&self.db).await?;
         let mut active: user::ActiveModel = found.into();
         active.password_hash = Set(Some(hash));
@@ -196,7 +226,7 @@ impl Accounts {
         password: &str,
     ) -> Result<AdminOutcome, AccountError> {
         let email = Email::parse(email)?;
-        let hash = hash_password(password)?;
+        let hash = self.hasher.hash(password).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let existing = user::Entity::find()

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use crate::clock::Clock;
 use crate::entities::product::{self, ProductStatus};
-use crate::entities::{product_file, product_image};
-use crate::money::{Currency, Money};
+use crate::entities::product_image;
+use crate::money::Money;
 use crate::storage::{Storage, StorageError};
 
 /// Why a catalog read failed.
@@ -28,9 +28,6 @@ pub enum CatalogError {
     Database(#[from] DbErr),
     #[error(transparent)]
     Storage(#[from] StorageError),
-    /// A stored row breaks an invariant (e.g. an unknown currency code).
-    #[error("invalid stored product {slug}: {reason}")]
-    Corrupt { slug: String, reason: String },
 }
 
 /// An image ready for an `<img>`: presigned URLs of its thumbnails and the
@@ -139,7 +136,7 @@ impl Catalog {
                 None => None,
             };
             listings.push(Listing {
-                price: price_of(&product)?,
+                price: product.price(),
                 cover,
                 product,
             });
@@ -180,21 +177,22 @@ impl Catalog {
             .order_by_asc(product_image::Column::Position)
             .all(&self.db)
             .await?;
-        let files = newest_versions(
-            product_file::Entity::find()
-                .filter(product_file::Column::ProductId.eq(product.id))
-                .order_by_asc(product_file::Column::Filename)
-                .order_by_desc(product_file::Column::Version)
-                .all(&self.db)
-                .await?,
-        );
+        let files = crate::product_files::newest_versions(&self.db, product.id)
+            .await?
+            .into_iter()
+            .map(|file| IncludedFile {
+                filename: file.filename,
+                content_type: file.content_type,
+                size_bytes: file.size_bytes,
+            })
+            .collect();
         let now = self.clock.now();
         let mut images = Vec::with_capacity(image_rows.len());
         for image in &image_rows {
             images.push(self.image(image, now).await?);
         }
         Ok(Details {
-            price: price_of(&product)?,
+            price: product.price(),
             product,
             images,
             files,
@@ -231,68 +229,5 @@ impl Catalog {
             width: image.width,
             height: image.height,
         })
-    }
-}
-
-/// The product's list price.
-pub fn price_of(product: &product::Model) -> Result<Money, CatalogError> {
-    let currency = Currency::parse(&product.currency).map_err(|err| CatalogError::Corrupt {
-        slug: product.slug.clone(),
-        reason: err.to_string(),
-    })?;
-    Ok(Money::new(product.price_minor, currency))
-}
-
-/// Keeps the newest version of each file name; `rows` are sorted by name, then
-/// version descending.
-fn newest_versions(rows: Vec<product_file::Model>) -> Vec<IncludedFile> {
-    let mut files: Vec<IncludedFile> = Vec::with_capacity(rows.len());
-    for row in rows {
-        if files.last().is_some_and(|f| f.filename == row.filename) {
-            continue;
-        }
-        files.push(IncludedFile {
-            filename: row.filename,
-            content_type: row.content_type,
-            size_bytes: row.size_bytes,
-        });
-    }
-    files
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::Utc;
-    use uuid::Uuid;
-
-    fn file(name: &str, version: i32, size: i64) -> product_file::Model {
-        product_file::Model {
-            id: 0,
-            pid: Uuid::now_v7(),
-            product_id: 1,
-            s3_key: format!("k/{name}/{version}"),
-            filename: name.into(),
-            content_type: "application/pdf".into(),
-            size_bytes: size,
-            sha256: String::new(),
-            version,
-            created_at: Utc::now(),
-        }
-    }
-
-    #[test]
-    fn buyers_see_only_the_newest_version_of_each_file() {
-        let files = newest_versions(vec![
-            file("a.pdf", 3, 30),
-            file("a.pdf", 2, 20),
-            file("a.pdf", 1, 10),
-            file("b.zip", 1, 5),
-        ]);
-        let seen: Vec<(&str, i64)> = files
-            .iter()
-            .map(|f| (f.filename.as_str(), f.size_bytes))
-            .collect();
-        assert_eq!(seen, [("a.pdf", 30), ("b.zip", 5)]);
     }
 }

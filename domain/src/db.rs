@@ -3,7 +3,7 @@
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
@@ -46,6 +46,41 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// The advisory lock key instances take while they migrate and seed ("DLNK").
+const STARTUP_LOCK: i64 = 0x444c_4e4b;
+
+/// Runs `work` (migrations, seeding) while holding the database-wide startup
+/// lock, so instances starting at the same moment on one empty database do it
+/// one after the other instead of racing to create the same tables. On
+/// PostgreSQL the lock is an advisory lock on a connection of its own, released
+/// when the work is done (or that connection drops, if the process dies).
+/// SQLite serializes writers by itself.
+pub async fn exclusively<T, E: From<DbErr>>(
+    url: &str,
+    work: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    if is_sqlite(url) {
+        return work.await;
+    }
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .max_connections(1)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30));
+    let lock = Database::connect(options).await?;
+    lock.execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))
+        .await?;
+    let outcome = work.await;
+    let unlocked = lock
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"))
+        .await;
+    lock.close().await?;
+    let value = outcome?;
+    unlocked?;
+    Ok(value)
+}
+
 /// Checks that the database answers a trivial query.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
@@ -54,7 +89,7 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::{ConnectionTrait, Statement};
+    use sea_orm::Statement;
 
     #[tokio::test]
     async fn sqlite_is_opened_in_wal_mode_with_foreign_keys() {

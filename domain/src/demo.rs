@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::entities::product::{self, ProductKind, ProductStatus};
+use crate::entities::product::{self, Currency, ProductKind, ProductStatus};
 use crate::entities::product_file;
 use crate::gallery::{Gallery, GalleryError, append};
 use crate::storage::{Storage, StorageError};
@@ -32,7 +32,7 @@ struct DemoProduct {
     description: &'static str,
     kind: ProductKind,
     price_minor: i64,
-    currency: &'static str,
+    currency: Currency,
     pwyw_min_minor: Option<i64>,
     download_limit: Option<i32>,
     access_days: Option<i32>,
@@ -59,7 +59,7 @@ const PRODUCTS: &[DemoProduct] = &[
             Two chapters on defaults, failure and restraint, as a DRM-free PDF.",
         kind: ProductKind::Download,
         price_minor: 1200,
-        currency: "USD",
+        currency: Currency::USD,
         pwyw_min_minor: None,
         download_limit: Some(5),
         access_days: None,
@@ -81,7 +81,7 @@ const PRODUCTS: &[DemoProduct] = &[
             16-bit WAV. Name your price: anything from the minimum up.",
         kind: ProductKind::Download,
         price_minor: 400,
-        currency: "USD",
+        currency: Currency::USD,
         pwyw_min_minor: Some(200),
         download_limit: None,
         access_days: None,
@@ -103,7 +103,7 @@ const PRODUCTS: &[DemoProduct] = &[
             WebM (VP9), 320×180. Royalty-free for personal and commercial work.",
         kind: ProductKind::Download,
         price_minor: 800,
-        currency: "EUR",
+        currency: Currency::EUR,
         pwyw_min_minor: None,
         download_limit: Some(3),
         access_days: Some(365),
@@ -125,7 +125,7 @@ const PRODUCTS: &[DemoProduct] = &[
             Python 3, no dependencies. Includes a license for your own machines.",
         kind: ProductKind::Download,
         price_minor: 1900,
-        currency: "USD",
+        currency: Currency::USD,
         pwyw_min_minor: None,
         download_limit: Some(10),
         access_days: None,
@@ -147,7 +147,7 @@ const PRODUCTS: &[DemoProduct] = &[
             SVG files in a ZIP, free to use in any project you make.",
         kind: ProductKind::Download,
         price_minor: 600,
-        currency: "USD",
+        currency: Currency::USD,
         pwyw_min_minor: None,
         download_limit: None,
         access_days: None,
@@ -169,7 +169,7 @@ const PRODUCTS: &[DemoProduct] = &[
             of past releases while the membership lasts.",
         kind: ProductKind::Membership,
         price_minor: 500,
-        currency: "USD",
+        currency: Currency::USD,
         pwyw_min_minor: None,
         download_limit: None,
         access_days: Some(30),
@@ -268,7 +268,7 @@ async fn insert(
         kind: Set(demo.kind),
         status: Set(ProductStatus::Published),
         price_minor: Set(demo.price_minor),
-        currency: Set(demo.currency.into()),
+        currency: Set(demo.currency),
         pwyw_min_minor: Set(demo.pwyw_min_minor),
         download_limit: Set(demo.download_limit),
         access_days: Set(demo.access_days),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::product_image;
-use crate::images::{self, ImageError, MAX_IMAGE_BYTES};
+use crate::images::{self, ImageError};
 use crate::storage::{Storage, StorageError};
 
 /// The longest description of an image.
@@ -53,45 +53,6 @@ fn thumbnail_keys(key: &str) -> (String, String) {
 impl Gallery {
     pub fn new(db: DatabaseConnection, storage: Storage, clock: Clock) -> Self {
         Self { db, storage, clock }
-    }
-
-    /// Reads the image already stored under `key`, makes and stores its
-    /// thumbnails and appends it to the gallery of product `product_id`.
-    pub async fn add_stored(
-        &self,
-        product_id: i64,
-        key: &str,
-        content_type: &str,
-        alt: &str,
-    ) -> Result<product_image::Model, GalleryError> {
-        let bytes = self.storage.get_bytes(key, MAX_IMAGE_BYTES).await?;
-        self.add(product_id, key, content_type, bytes, alt).await
-    }
-
-    /// Makes thumbnails of `bytes` (the original, already stored under `key`),
-    /// stores them and appends the image to the gallery of product `product_id`.
-    pub async fn add(
-        &self,
-        product_id: i64,
-        key: &str,
-        content_type: &str,
-        bytes: Vec<u8>,
-        alt: &str,
-    ) -> Result<product_image::Model, GalleryError> {
-        let alt = valid_alt(alt)?;
-        let stored = self.store_thumbnails(key, bytes).await?;
-        let txn = begin_write(&self.db).await?;
-        let image = append(
-            &txn,
-            product_id,
-            content_type,
-            &stored,
-            &alt,
-            self.clock.now(),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(image)
     }
 
     /// Makes the thumbnails of `bytes` (the original, stored under `key`) and

@@ -101,15 +101,6 @@ pub async fn enqueue(conn: &impl ConnectionTrait, clock: &Clock, mail: &Mail) ->
     Ok(())
 }
 
-/// The newest mails, newest first (the admin outbox).
-pub async fn recent(db: &DatabaseConnection, limit: u64) -> Result<Vec<mail::Model>, DbErr> {
-    mail::Entity::find()
-        .order_by_desc(mail::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await
-}
-
 /// Waits before attempt `attempts + 1`: 30 s, 1 min, 2 min… capped at 1 hour.
 pub fn backoff(attempts: i32) -> Duration {
     let exponent = u32::try_from(attempts.clamp(0, 7)).unwrap_or(0);

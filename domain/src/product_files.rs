@@ -2,7 +2,11 @@
 //! purging the versions buyers no longer get (their objects are deleted from
 //! S3), and removing a file altogether.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 use crate::db::begin_write;
@@ -22,6 +26,47 @@ pub enum FilesError {
     Database(#[from] DbErr),
 }
 
+/// A stored version of a file and whether buyers get it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileVersion {
+    pub file: product_file::Model,
+    /// The newest version of its name: the one buyers get.
+    pub current: bool,
+}
+
+/// The files buyers of product `product_id` get: the newest version of each
+/// file name, by name. The one place that rule is written.
+pub async fn newest_versions(
+    db: &impl ConnectionTrait,
+    product_id: i64,
+) -> Result<Vec<product_file::Model>, DbErr> {
+    let newer = Alias::new("newer");
+    let newer_version_exists = Query::select()
+        .expr(Expr::val(1))
+        .from_as(product_file::Entity, newer.clone())
+        .and_where(
+            Expr::col((newer.clone(), product_file::Column::ProductId))
+                .equals((product_file::Entity, product_file::Column::ProductId)),
+        )
+        .and_where(
+            Expr::col((newer.clone(), product_file::Column::Filename))
+                .equals((product_file::Entity, product_file::Column::Filename)),
+        )
+        .and_where(
+            Expr::col((newer, product_file::Column::Version)).gt(Expr::col((
+                product_file::Entity,
+                product_file::Column::Version,
+            ))),
+        )
+        .to_owned();
+    product_file::Entity::find()
+        .filter(product_file::Column::ProductId.eq(product_id))
+        .filter(Expr::exists(newer_version_exists).not())
+        .order_by_asc(product_file::Column::Filename)
+        .all(db)
+        .await
+}
+
 /// The product-files service. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct ProductFiles {
@@ -35,15 +80,27 @@ impl ProductFiles {
     }
 
     /// Every stored version of every file of the product with public id
-    /// `product`, by name, newest version first.
-    pub async fn versions(&self, product: Uuid) -> Result<Vec<product_file::Model>, FilesError> {
+    /// `product`, by name, newest version first, each marked current when it is
+    /// the one buyers get ([`newest_versions`]).
+    pub async fn versions(&self, product: Uuid) -> Result<Vec<FileVersion>, FilesError> {
         let product = self.product(product).await?;
+        let current: HashSet<i64> = newest_versions(&self.db, product.id)
+            .await?
+            .iter()
+            .map(|file| file.id)
+            .collect();
         Ok(product_file::Entity::find()
             .filter(product_file::Column::ProductId.eq(product.id))
             .order_by_asc(product_file::Column::Filename)
             .order_by_desc(product_file::Column::Version)
             .all(&self.db)
-            .await?)
+            .await?
+            .into_iter()
+            .map(|file| FileVersion {
+                current: current.contains(&file.id),
+                file,
+            })
+            .collect())
     }
 
     /// Deletes every version but the newest of each file, rows and objects.
@@ -52,9 +109,8 @@ impl ProductFiles {
         let versions = self.versions(product).await?;
         let old: Vec<&product_file::Model> = versions
             .iter()
-            .enumerate()
-            .filter(|(i, file)| *i > 0 && versions[i - 1].filename == file.filename)
-            .map(|(_, file)| file)
+            .filter(|version| !version.current)
+            .map(|version| &version.file)
             .collect();
         self.delete(&old).await?;
         Ok(old.len())

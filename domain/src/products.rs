@@ -305,7 +305,7 @@ fn apply(row: &mut product::ActiveModel, draft: Draft, now: chrono::DateTime<chr
     row.description = Set(draft.description);
     row.kind = Set(draft.kind);
     row.price_minor = Set(draft.price.minor);
-    row.currency = Set(draft.price.currency.code().to_owned());
+    row.currency = Set(draft.price.currency);
     row.pwyw_min_minor = Set(draft.pwyw_min_minor);
     row.download_limit = Set(draft.download_limit);
     row.access_days = Set(draft.access_days);

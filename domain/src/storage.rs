@@ -9,6 +9,7 @@ use aws_sdk_s3::config::{
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_http_client::tls;
 use chrono::{DateTime, Utc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -48,13 +49,6 @@ impl StorageError {
     }
 }
 
-/// What S3 knows of an object.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ObjectMeta {
-    pub size: i64,
-    pub content_type: Option<String>,
-}
-
 /// The storage port. Cheap to clone: the client is shared.
 #[derive(Clone, Debug)]
 pub struct Storage {
@@ -77,11 +71,6 @@ impl Storage {
             presigner,
             bucket: config.bucket.clone(),
         }
-    }
-
-    /// The bucket objects are stored in.
-    pub fn bucket(&self) -> &str {
-        &self.bucket
     }
 
     /// Creates the bucket unless it exists already.
@@ -183,8 +172,8 @@ impl Storage {
             .map_err(|err| StorageError::from_sdk("delete object", err))
     }
 
-    /// Size and type of an object, or `None` when it does not exist.
-    pub async fn head(&self, key: &str) -> Result<Option<ObjectMeta>, StorageError> {
+    /// The size of an object in bytes, or `None` when it does not exist.
+    pub async fn size(&self, key: &str) -> Result<Option<u64>, StorageError> {
         match self
             .client
             .head_object()
@@ -193,10 +182,9 @@ impl Storage {
             .send()
             .await
         {
-            Ok(out) => Ok(Some(ObjectMeta {
-                size: out.content_length().unwrap_or_default(),
-                content_type: out.content_type().map(str::to_owned),
-            })),
+            Ok(out) => Ok(Some(
+                u64::try_from(out.content_length().unwrap_or_default()).unwrap_or_default(),
+            )),
             Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
             Err(err) => Err(StorageError::from_sdk("head object", err)),
         }
@@ -233,8 +221,16 @@ fn build_client(config: &StorageConfig, endpoint: &str) -> Client {
         None,
         "downlink-settings",
     );
+    // rustls with ring, the TLS stack the database and mail clients use too, so
+    // only one crypto library is compiled.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
     let s3_config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .http_client(http)
         .region(Region::new(config.region.clone()))
         .endpoint_url(endpoint)
         .credentials_provider(credentials)

@@ -1,15 +1,13 @@
 //! Product files and images uploaded from the browser straight to S3 in parts.
 //! The server chooses the object key, hands out presigned part URLs, tells a
 //! resumed upload which parts S3 already has (with fresh URLs for the rest), and
-//! on completion joins the parts and checks the object's size and type. A file
-//! is hashed as a stream and recorded as the newest version of its name: memory
-//! does not grow with its size. An image (at most 25 MiB) gets its thumbnails
-//! and joins the product's gallery. Uploads left pending for a day are aborted.
+//! on completion joins the parts and checks the object's size and type
+//! (`completion`). Uploads left pending for a day are aborted (`stale`).
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter,
 };
 use std::time::Duration;
 use uuid::Uuid;
@@ -17,15 +15,17 @@ use uuid::Uuid;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::upload::{self, UploadPurpose, UploadStatus};
-use crate::entities::{product_file, product_image};
 use crate::gallery::{Gallery, GalleryError};
 use crate::images::MAX_IMAGE_BYTES;
 use crate::storage::{Storage, StorageError};
 
 mod checks;
+mod completion;
+mod stale;
 
-use checks::{alt_from_filename, valid_content_type, valid_filename};
 pub use checks::{format_matches, part_size_for};
+use checks::{valid_content_type, valid_filename};
+pub use completion::{Completed, Completion, UploadState};
 
 /// Parts are at least this big (S3's minimum is 5 MiB for all but the last).
 pub const MIN_PART_SIZE: u64 = 8 * 1024 * 1024;
@@ -37,6 +37,13 @@ pub const MAX_FILE_SIZE: u64 = 50 * 1024 * 1024 * 1024;
 pub const PART_URL_TTL: Duration = Duration::from_secs(6 * 60 * 60);
 /// Uploads still pending after this long are aborted and their parts discarded.
 pub const STALE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+/// Files up to this size are joined and checked within the completing request
+/// (about 6 s on a small machine); larger ones by a background job, so the
+/// request never runs into its timeout.
+pub const INLINE_COMPLETION_MAX: u64 = 512 * 1024 * 1024;
+/// How long a completion job's claim on an upload holds; a job that crashed is
+/// retried by another once it runs out.
+pub const COMPLETION_LEASE: Duration = Duration::from_secs(60 * 60);
 /// Image types the gallery takes.
 pub const IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "image/gif"];
 
@@ -88,13 +95,6 @@ pub struct StartedUpload {
     pub received: Vec<i32>,
 }
 
-/// What a completed upload became.
-#[derive(Clone, Debug)]
-pub enum Completed {
-    File(product_file::Model),
-    Image(product_image::Model),
-}
-
 /// The uploads service. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Uploads {
@@ -102,6 +102,8 @@ pub struct Uploads {
     storage: Storage,
     clock: Clock,
     gallery: Gallery,
+    /// Files larger than this are completed by the background job.
+    inline_completion_max: u64,
 }
 
 impl Uploads {
@@ -112,6 +114,16 @@ impl Uploads {
             storage,
             clock,
             gallery,
+            inline_completion_max: INLINE_COMPLETION_MAX,
+        }
+    }
+
+    /// The same service completing files larger than `max` bytes in the
+    /// background instead of [`INLINE_COMPLETION_MAX`].
+    pub fn with_inline_completion_max(self, max: u64) -> Self {
+        Self {
+            inline_completion_max: max,
+            ..self
         }
     }
 
@@ -225,136 +237,6 @@ impl Uploads {
         })
     }
 
-    /// Joins the parts and checks the object. A file becomes the newest version
-    /// of its name for the product; an image gets thumbnails and joins the
-    /// gallery.
-    pub async fn complete(&self, upload: Uuid) -> Result<Completed, UploadError> {
-        let row = self.pending(upload).await?;
-        let size = u64::try_from(row.size_bytes).unwrap_or_default();
-        let (_, expected) = part_plan(&row);
-        let parts = self
-            .storage
-            .list_parts(&row.s3_key, &row.s3_upload_id)
-            .await?;
-        let missing: Vec<i32> = (1..=expected)
-            .filter(|n| !parts.iter().any(|part| part.number == *n))
-            .collect();
-        if !missing.is_empty() {
-            return Err(UploadError::Incomplete { missing });
-        }
-        self.storage
-            .complete_multipart(&row.s3_key, &row.s3_upload_id, &parts)
-            .await?;
-        if row.purpose == UploadPurpose::Image {
-            return self.complete_image(&row, size).await;
-        }
-        let digest = self.storage.digest(&row.s3_key).await?;
-        let refusal = if digest.size != size {
-            Some(UploadError::SizeMismatch {
-                expected: size,
-                actual: digest.size,
-            })
-        } else if !format_matches(&row.content_type, &digest.head) {
-            Some(UploadError::WrongFormat {
-                declared: row.content_type.clone(),
-            })
-        } else {
-            None
-        };
-        if let Some(refusal) = refusal {
-            self.storage.delete(&row.s3_key).await?;
-            self.finish(&row, UploadStatus::Aborted).await?;
-            return Err(refusal);
-        }
-        let sha256 = digest.sha256;
-
-        let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
-        let previous = product_file::Entity::find()
-            .filter(product_file::Column::ProductId.eq(row.product_id))
-            .filter(product_file::Column::Filename.eq(&row.filename))
-            .order_by_desc(product_file::Column::Version)
-            .one(&txn)
-            .await?;
-        let file = product_file::ActiveModel {
-            pid: Set(Uuid::now_v7()),
-            product_id: Set(row.product_id),
-            s3_key: Set(row.s3_key.clone()),
-            filename: Set(row.filename.clone()),
-            content_type: Set(row.content_type.clone()),
-            size_bytes: Set(row.size_bytes),
-            sha256: Set(sha256),
-            version: Set(previous.map_or(1, |file| file.version + 1)),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        mark(&txn, row.id, UploadStatus::Completed, now).await?;
-        txn.commit().await?;
-        Ok(Completed::File(file))
-    }
-
-    async fn complete_image(
-        &self,
-        row: &upload::Model,
-        size: u64,
-    ) -> Result<Completed, UploadError> {
-        let refuse = async |refusal: UploadError| -> Result<Completed, UploadError> {
-            self.storage.delete(&row.s3_key).await?;
-            self.finish(row, UploadStatus::Aborted).await?;
-            Err(refusal)
-        };
-        let Some(meta) = self.storage.head(&row.s3_key).await? else {
-            return Err(UploadError::NoSuchUpload);
-        };
-        if u64::try_from(meta.size).unwrap_or_default() != size {
-            let actual = u64::try_from(meta.size).unwrap_or_default();
-            return refuse(UploadError::SizeMismatch {
-                expected: size,
-                actual,
-            })
-            .await;
-        }
-        let bytes = self.storage.get_bytes(&row.s3_key, MAX_IMAGE_BYTES).await?;
-        if !format_matches(&row.content_type, &bytes) {
-            let declared = row.content_type.clone();
-            return refuse(UploadError::WrongFormat { declared }).await;
-        }
-        let alt = alt_from_filename(&row.filename);
-        match self
-            .gallery
-            .add(row.product_id, &row.s3_key, &row.content_type, bytes, &alt)
-            .await
-        {
-            Ok(image) => {
-                self.finish(row, UploadStatus::Completed).await?;
-                Ok(Completed::Image(image))
-            }
-            Err(GalleryError::Image(err)) => refuse(GalleryError::Image(err).into()).await,
-            Err(err) => Err(err.into()),
-        }
-    }
-
-    /// Aborts every upload still pending [`STALE_AFTER`] after it started, so S3
-    /// discards its parts. Returns how many were aborted.
-    pub async fn abort_stale(&self) -> Result<usize, UploadError> {
-        let cutoff = self.clock.now()
-            - chrono::Duration::from_std(STALE_AFTER).unwrap_or(chrono::Duration::days(1));
-        let stale = upload::Entity::find()
-            .filter(upload::Column::Status.eq(UploadStatus::Pending))
-            .filter(upload::Column::CreatedAt.lt(cutoff))
-            .all(&self.db)
-            .await?;
-        for row in &stale {
-            self.storage
-                .abort_multipart(&row.s3_key, &row.s3_upload_id)
-                .await?;
-            self.finish(row, UploadStatus::Aborted).await?;
-        }
-        Ok(stale.len())
-    }
-
     /// Cancels an upload; S3 discards what it received.
     pub async fn cancel(&self, upload: Uuid) -> Result<(), UploadError> {
         let row = self.pending(upload).await?;
@@ -362,19 +244,6 @@ impl Uploads {
             .abort_multipart(&row.s3_key, &row.s3_upload_id)
             .await?;
         self.finish(&row, UploadStatus::Aborted).await
-    }
-
-    /// Runs [`Uploads::abort_stale`] every `period`, forever (a background job).
-    pub async fn abort_stale_every(self, period: Duration) {
-        let mut ticks = tokio::time::interval(period);
-        loop {
-            ticks.tick().await;
-            match self.abort_stale().await {
-                Ok(0) => {}
-                Ok(aborted) => tracing::info!(aborted, "aborted stale uploads"),
-                Err(err) => tracing::warn!(error = %err, "could not abort stale uploads"),
-            }
-        }
     }
 
     async fn pending(&self, upload: Uuid) -> Result<upload::Model, UploadError> {
@@ -402,17 +271,20 @@ fn part_plan(row: &upload::Model) -> (u64, i32) {
     (part_size, count)
 }
 
+/// Moves an unfinished (pending or completing) upload to `status`; false when
+/// it was finished already, by another request or job.
 async fn mark(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     id: i64,
     status: UploadStatus,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), DbErr> {
-    upload::Entity::update_many()
+) -> Result<bool, DbErr> {
+    let updated = upload::Entity::update_many()
         .col_expr(upload::Column::Status, Expr::value(status))
         .col_expr(upload::Column::FinishedAt, Expr::value(now))
         .filter(upload::Column::Id.eq(id))
+        .filter(upload::Column::Status.is_in([UploadStatus::Pending, UploadStatus::Completing]))
         .exec(txn)
         .await?;
-    Ok(())
+    Ok(updated.rows_affected == 1)
 }

@@ -27,9 +27,9 @@ test('an admin creates a product, fixes a field, publishes it, and a shopper fin
 
   await page.goto('/admin/products');
   const row = page.getByRole('row').filter({ hasText: title });
-  await expect(row).toContainText('draft');
+  await expect(row).toContainText('Draft');
   await row.getByRole('button', { name: 'Publish' }).click();
-  await expect(page.getByRole('row').filter({ hasText: title })).toContainText('published');
+  await expect(page.getByRole('row').filter({ hasText: title })).toContainText('Published');
 
   await page.goto('/?q=' + encodeURIComponent(title));
   const cards = page.getByRole('list', { name: 'Products' }).getByRole('listitem');

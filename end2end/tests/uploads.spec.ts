@@ -90,7 +90,7 @@ test('an admin uploads a cover and a large file with progress, survives a droppe
   // Publish, then look as a shopper.
   await page.goto('/admin/products');
   await page.getByRole('row').filter({ hasText: title }).getByRole('button', { name: 'Publish' }).click();
-  await expect(page.getByRole('row').filter({ hasText: title })).toContainText('published');
+  await expect(page.getByRole('row').filter({ hasText: title })).toContainText('Published');
   await signOut(page);
 
   await page.goto('/?q=' + encodeURIComponent(title));

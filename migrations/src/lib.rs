@@ -10,6 +10,7 @@ mod m20261128_000003_sessions;
 mod m20261128_000004_mail_and_tokens;
 mod m20261128_000005_uploads;
 mod m20261128_000006_media_and_licenses;
+mod m20261129_000007_upload_completion;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_mail_and_tokens::Migration),
             Box::new(m20261128_000005_uploads::Migration),
             Box::new(m20261128_000006_media_and_licenses::Migration),
+            Box::new(m20261129_000007_upload_completion::Migration),
         ]
     }
 }

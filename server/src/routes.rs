@@ -1,10 +1,13 @@
 //! The HTTP surface: health checks, the browser bundle under `/pkg`, server
-//! functions under `/api`, and every page rendered by Leptos, wrapped in request
-//! ids, tracing, timeouts, body limits and panic recovery.
+//! functions under `/api` (their refusals answered in `server_fns`), and every
+//! page rendered by Leptos, wrapped in client identification, request ids,
+//! tracing, timeouts, body limits and panic recovery.
 
+pub mod client;
 mod health;
 mod middleware;
 mod origin_check;
+mod server_fns;
 
 use app::{App, shell};
 use axum::Router;
@@ -43,12 +46,13 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             HeaderValue::from_static("no-cache"),
         ));
 
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("downlink_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(store_origin.starts_with("https://"))
-        .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
+    let sessions =
+        SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))
+            .with_name("downlink_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(store_origin.starts_with("https://"))
+            .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
 
     let router = Router::new()
         .route("/healthz", get(health::healthz))
@@ -62,10 +66,12 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             move || shell(fallback_options.clone()),
         ))
         .with_state(state)
+        .layer(axum::middleware::from_fn(server_fns::hand_flash_to_page))
+        .layer(axum::middleware::from_fn(server_fns::answer_refusals))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             origin_check::StoreOrigin(store_origin.into()),
             origin_check::refuse_cross_site,
         ));
-    middleware::apply(router, settings)
+    middleware::apply(router, settings, store_origin.starts_with("https://"))
 }

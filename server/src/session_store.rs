@@ -5,6 +5,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use domain::clock::Clock;
 use domain::entities::session;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -20,11 +21,13 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// "Now", for expiry: the store's clock, so tests can move it.
+    clock: Clock,
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
+        Self { db, clock }
     }
 
     /// Deletes expired sessions every `period`, forever (spawn it).
@@ -99,7 +102,7 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let row = session::Entity::find_by_id(id_hash(id))
-            .filter(session::Column::ExpiresAt.gt(Utc::now()))
+            .filter(session::Column::ExpiresAt.gt(self.clock.now()))
             .one(&self.db)
             .await
             .map_err(backend)?;
@@ -131,7 +134,7 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lte(Utc::now()))
+            .filter(session::Column::ExpiresAt.lte(self.clock.now()))
             .exec(&self.db)
             .await
             .map_err(backend)?;

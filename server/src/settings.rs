@@ -37,6 +37,9 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// The sender of outgoing mail (`DOWNLINK_MAIL_FROM`).
     pub mail_from: String,
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed
+    /// (`DOWNLINK_TRUSTED_PROXIES`, comma-separated CIDRs); empty by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Object storage: the embedded endpoint or any S3-compatible service.
@@ -165,6 +168,7 @@ impl Settings {
             mail_from: get("DOWNLINK_MAIL_FROM")
                 .unwrap_or("Downlink <no-reply@localhost>")
                 .to_owned(),
+            trusted_proxies: trusted_proxies(get("DOWNLINK_TRUSTED_PROXIES").unwrap_or(""))?,
         })
     }
 
@@ -176,13 +180,29 @@ impl Settings {
     }
 }
 
-/// `scheme://host[:port]` of a URL.
+/// The origin of a URL as browsers send it in `Origin`: scheme, host in lower
+/// case, and the port only when it is not the scheme's default
+/// (`https://Shop.example.com:443/x` → `https://shop.example.com`).
 pub fn origin_of(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    match url[after_scheme..].find('/') {
-        Some(path) => url[..after_scheme + path].to_owned(),
-        None => url.to_owned(),
-    }
+    url::Url::parse(url)
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.trim_end_matches('/').to_owned())
+}
+
+/// `10.0.0.0/8, 192.168.1.10` (a bare address is one host).
+fn trusted_proxies(list: &str) -> Result<Vec<ipnet::IpNet>, SettingsError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| SettingsError {
+                    name: "DOWNLINK_TRUSTED_PROXIES",
+                    reason: format!("{item:?} is not an address or a CIDR range"),
+                })
+        })
+        .collect()
 }
 
 fn parse<T: std::str::FromStr>(
@@ -257,12 +277,37 @@ mod tests {
     }
 
     #[test]
-    fn the_origin_of_a_url_drops_its_path() {
+    fn the_origin_of_a_url_is_the_one_browsers_send() {
         assert_eq!(
             origin_of("https://shop.example.com/store/"),
             "https://shop.example.com"
         );
         assert_eq!(origin_of("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(
+            origin_of("https://Shop.example.com:443/"),
+            "https://shop.example.com"
+        );
+        assert_eq!(
+            origin_of("http://shop.example.com:80"),
+            "http://shop.example.com"
+        );
+        assert_eq!(
+            origin_of("https://shop.example.com:8443"),
+            "https://shop.example.com:8443"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidr_ranges_or_addresses() {
+        let s = settings(&[("DOWNLINK_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.10,::1")]).unwrap();
+        let shown: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.168.1.10/32", "::1/128"]);
+        assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+        let err = settings(&[("DOWNLINK_TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err();
+        assert!(
+            err.to_string().starts_with("DOWNLINK_TRUSTED_PROXIES:"),
+            "{err}"
+        );
     }
 
     #[test]

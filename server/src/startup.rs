@@ -3,6 +3,7 @@
 
 use axum::Router;
 use domain::accounts::Accounts;
+use domain::admin::Reports;
 use domain::catalog::Catalog;
 use domain::clock::Clock;
 use domain::gallery::Gallery;
@@ -28,6 +29,9 @@ const EXPIRED_SESSION_SWEEP: std::time::Duration = std::time::Duration::from_sec
 
 /// How often uploads left pending too long are aborted.
 const STALE_UPLOAD_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// How often uploads queued for background completion are looked for.
+const UPLOAD_COMPLETION_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How often the outbox is checked for mail to deliver.
 const MAIL_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
@@ -59,6 +63,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub storage: Storage,
+    /// "Now" for everything the server does itself (sessions).
+    pub clock: Clock,
     pub app: app::ssr::AppContext,
 }
 
@@ -102,7 +108,8 @@ impl Application {
         storage.ensure_bucket().await?;
         let clock = Clock::System;
         if settings.seed_demo {
-            let added = domain::demo::seed_if_empty(&db, &storage, &clock).await?;
+            let seeding = domain::demo::seed_if_empty(&db, &storage, &clock);
+            let added = domain::db::exclusively(&settings.database_url, seeding).await?;
             if added > 0 {
                 tracing::info!(products = added, "seeded the demo catalog");
             }
@@ -123,12 +130,13 @@ impl Application {
                 limiter: RateLimiter::new(clock.clone()),
                 uploads: uploads.clone(),
                 products: Products::new(db.clone(), clock.clone()),
-                gallery: Gallery::new(db.clone(), storage.clone(), clock),
+                gallery: Gallery::new(db.clone(), storage.clone(), clock.clone()),
                 files: ProductFiles::new(db.clone(), storage.clone()),
-                db: db.clone(),
+                reports: Reports::new(db.clone()),
             },
             db: db.clone(),
             storage,
+            clock,
         };
         let router = routes::router(state, &settings, &origin_of(&public_url));
         Ok(Self {
@@ -161,10 +169,16 @@ impl Application {
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         let cleanup = tokio::spawn(
-            DbSessionStore::new(self.db.clone()).delete_expired_every(EXPIRED_SESSION_SWEEP),
+            DbSessionStore::new(self.db.clone(), Clock::System)
+                .delete_expired_every(EXPIRED_SESSION_SWEEP),
         );
         let stale_uploads =
             tokio::spawn(self.uploads.clone().abort_stale_every(STALE_UPLOAD_SWEEP));
+        let queued_uploads = tokio::spawn(
+            self.uploads
+                .clone()
+                .complete_queued_every(UPLOAD_COMPLETION_PERIOD),
+        );
         let mail = tokio::spawn(domain::mail::deliver_forever(
             self.db.clone(),
             Clock::System,
@@ -183,6 +197,7 @@ impl Application {
         .map_err(StartupError::Serve);
         cleanup.abort();
         stale_uploads.abort();
+        queued_uploads.abort();
         mail.abort();
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);
@@ -190,7 +205,8 @@ impl Application {
     }
 }
 
-/// Connects to the configured database and applies pending migrations.
+/// Connects to the configured database and applies pending migrations (one
+/// instance at a time).
 pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, StartupError> {
     if settings.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir).map_err(|err| {
@@ -201,7 +217,7 @@ pub async fn open_database(settings: &Settings) -> Result<DatabaseConnection, St
         })?;
     }
     let db = domain::db::connect(&settings.database_url).await?;
-    Migrator::up(&db, None).await?;
+    domain::db::exclusively(&settings.database_url, Migrator::up(&db, None)).await?;
     Ok(db)
 }
 

@@ -1,32 +1,21 @@
-//! The admin area's server functions; each checks the admin role itself.
+//! The admin area's reports (admins only).
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::AdminOverviewView;
+use crate::views::{AdminOverviewView, OutboxMailView};
 
-/// The dashboard's figures. Admins only.
+/// The dashboard's figures.
 #[server(prefix = "/api", endpoint = "admin_overview")]
 pub async fn admin_overview() -> Result<AdminOverviewView, AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
-    let overview = domain::admin::overview(&ctx.db).await?;
-    Ok(AdminOverviewView {
-        published_products: overview.published_products,
-        customers: overview.customers,
-        admins: overview.admins,
-    })
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    Ok(ctx.reports.overview().await?.into())
 }
 
-/// The newest mails in the outbox. Admins only.
+/// The newest mails in the outbox.
 #[server(prefix = "/api", endpoint = "admin_outbox")]
-pub async fn admin_outbox() -> Result<Vec<crate::views::OutboxMailView>, AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
-    let mails = domain::mail::recent(&ctx.db, 50).await?;
+pub async fn admin_outbox() -> Result<Vec<OutboxMailView>, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let mails = ctx.reports.outbox(50).await?;
     Ok(mails.iter().map(Into::into).collect())
 }

@@ -1,4 +1,4 @@
-//! Catalog reads.
+//! Catalog reads (anyone).
 
 use leptos::prelude::*;
 
@@ -15,19 +15,19 @@ pub async fn list_products(
     sort: Option<String>,
     page: Option<u64>,
 ) -> Result<CatalogPageView, AppError> {
+    let ctx = crate::ssr::public()?;
     let query = domain::catalog::SearchQuery::new(
         q.as_deref().unwrap_or_default(),
         tag.as_deref(),
         sort.as_deref().unwrap_or_default(),
         page.unwrap_or(1),
     );
-    let ctx = crate::ssr::ctx()?;
     Ok(ctx.catalog.search(&query).await?.into())
 }
 
 /// One published product by its slug.
 #[server(prefix = "/api", endpoint = "get_product")]
 pub async fn get_product(slug: String) -> Result<ProductPageView, AppError> {
-    let ctx = crate::ssr::ctx()?;
+    let ctx = crate::ssr::public()?;
     Ok(ctx.catalog.published_by_slug(&slug).await?.into())
 }

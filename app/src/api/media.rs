@@ -9,26 +9,30 @@ use crate::views::AdminMediaView;
 /// Every stored file version and every image of product `product`.
 #[server(prefix = "/api", endpoint = "admin_media")]
 pub async fn admin_media(product: String) -> Result<AdminMediaView, AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     let product = crate::ssr::parse_id(&product)?;
-    let files = ctx.files.versions(product).await?;
-    let images = ctx.gallery.of_product(product).await?;
     Ok(AdminMediaView {
-        files: crate::ssr::media::file_views(files),
-        images: images.into_iter().map(Into::into).collect(),
+        files: ctx
+            .files
+            .versions(product)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        images: ctx
+            .gallery
+            .of_product(product)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     })
 }
 
 /// Deletes every file version buyers no longer get; answers how many.
 #[server(prefix = "/api", endpoint = "purge_old_versions")]
 pub async fn purge_old_versions(product: String) -> Result<usize, AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
         .files
         .purge_old_versions(crate::ssr::parse_id(&product)?)
@@ -38,20 +42,14 @@ pub async fn purge_old_versions(product: String) -> Result<usize, AppError> {
 /// Removes a file (every version of its name) from its product.
 #[server(prefix = "/api", endpoint = "remove_file")]
 pub async fn remove_file(file: String) -> Result<(), AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.files.remove(crate::ssr::parse_id(&file)?).await?)
 }
 
 /// Sets what screen readers say for an image.
 #[server(prefix = "/api", endpoint = "describe_image")]
 pub async fn describe_image(image: String, alt: String) -> Result<(), AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
         .gallery
         .describe(crate::ssr::parse_id(&image)?, &alt)
@@ -61,10 +59,7 @@ pub async fn describe_image(image: String, alt: String) -> Result<(), AppError> 
 /// Moves an image to `position` in its gallery; 0 makes it the cover.
 #[server(prefix = "/api", endpoint = "move_image")]
 pub async fn move_image(image: String, position: usize) -> Result<(), AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
         .gallery
         .move_to(crate::ssr::parse_id(&image)?, position)
@@ -74,9 +69,6 @@ pub async fn move_image(image: String, position: usize) -> Result<(), AppError> 
 /// Removes an image from its gallery and S3.
 #[server(prefix = "/api", endpoint = "remove_image")]
 pub async fn remove_image(image: String) -> Result<(), AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.gallery.remove(crate::ssr::parse_id(&image)?).await?)
 }

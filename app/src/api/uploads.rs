@@ -1,75 +1,71 @@
 //! Direct uploads of product files and gallery images to S3 (admins only):
 //! start, resume (which parts arrived, fresh URLs for the rest), complete,
-//! cancel.
+//! follow a completion the background job finishes, cancel.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{StartedUploadView, UploadedView};
+use crate::views::{StartedUploadView, UploadPurpose, UploadedView};
 
 /// Starts an upload of `size` bytes of `filename` for product `product` (its
-/// public id); `purpose` is `file` (a downloadable file) or `image` (for the
-/// gallery). Answers the presigned URL of every part.
+/// public id) as a downloadable `file` or a gallery `image`. Answers the
+/// presigned URL of every part.
 #[server(prefix = "/api", endpoint = "start_upload")]
 pub async fn start_upload(
     product: String,
-    purpose: String,
+    purpose: UploadPurpose,
     filename: String,
     content_type: String,
     size: u64,
 ) -> Result<StartedUploadView, AppError> {
-    use domain::entities::upload::UploadPurpose;
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     let product = crate::ssr::parse_id(&product)?;
-    let purpose = match purpose.as_str() {
-        "file" => UploadPurpose::File,
-        "image" => UploadPurpose::Image,
-        _ => {
-            return Err(crate::ssr::answered(AppError::Validation(
-                "Upload a file or an image.".into(),
-            )));
-        }
-    };
-    let started = ctx
-        .uploads
+    let uploads = &ctx.uploads;
+    Ok((uploads
         .start(product, purpose, &filename, &content_type, size)
-        .await?;
-    Ok(started.into())
+        .await?)
+        .into())
 }
 
 /// Where a pending upload stands: the parts S3 already holds and fresh URLs for
 /// the others, so a resumed upload sends only what is missing.
 #[server(prefix = "/api", endpoint = "resume_upload")]
 pub async fn resume_upload(upload: String) -> Result<StartedUploadView, AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
-    let resumed = ctx.uploads.resume(crate::ssr::parse_id(&upload)?).await?;
-    Ok(resumed.into())
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    Ok(ctx
+        .uploads
+        .resume(crate::ssr::parse_id(&upload)?)
+        .await?
+        .into())
 }
 
 /// Joins the parts and checks the object: a file becomes the newest version of
-/// its name, an image joins the gallery with its thumbnails.
+/// its name, an image joins the gallery with its thumbnails. A file too large
+/// to check now answers `processing`: follow it with `upload_outcome`.
 #[server(prefix = "/api", endpoint = "complete_upload")]
 pub async fn complete_upload(upload: String) -> Result<UploadedView, AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
-    let completed = ctx.uploads.complete(crate::ssr::parse_id(&upload)?).await?;
-    Ok(completed.into())
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    Ok(ctx
+        .uploads
+        .complete(crate::ssr::parse_id(&upload)?)
+        .await?
+        .into())
+}
+
+/// What a completed upload became, `processing` while the background job is
+/// still checking it, or why it was refused (409).
+#[server(prefix = "/api", endpoint = "upload_outcome")]
+pub async fn upload_outcome(upload: String) -> Result<UploadedView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    ctx.uploads
+        .state(crate::ssr::parse_id(&upload)?)
+        .await?
+        .try_into()
 }
 
 /// Cancels an upload; S3 discards its parts.
 #[server(prefix = "/api", endpoint = "cancel_upload")]
 pub async fn cancel_upload(upload: String) -> Result<(), AppError> {
-    let (ctx, _admin) = (
-        crate::ssr::ctx()?,
-        crate::ssr::session::require_admin().await?,
-    );
+    let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.uploads.cancel(crate::ssr::parse_id(&upload)?).await?)
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::ssr::set_status(error.status());
+    crate::ssr::set_page_status(error.status());
     view! {
         <section class="notice notice--error" role="alert">
             <h1>"Sorry, that didn't work"</h1>

@@ -10,7 +10,7 @@ use crate::api::{
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::uploader::Uploader;
-use crate::views::{AdminFileView, AdminImageView};
+use crate::views::{AdminFileView, AdminImageView, UploadPurpose};
 
 /// Images and files of product `product` (its public id).
 #[component]
@@ -79,7 +79,7 @@ pub fn MediaPanel(product: String) -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <Uploader product=product.clone() purpose="image" label="Add images" accept="image/png,image/jpeg,image/webp,image/gif" on_done/>
+            <Uploader product=product.clone() purpose=UploadPurpose::Image label="Add images" accept="image/png,image/jpeg,image/webp,image/gif" on_done/>
         </section>
         <section class="panel media" aria-labelledby="files-heading">
             <h2 id="files-heading">"Files"</h2>
@@ -117,7 +117,7 @@ pub fn MediaPanel(product: String) -> impl IntoView {
                 }}
             </Suspense>
             {move || purged().map(|message| view! { <p class="form__ok" role="status">{message}</p> })}
-            <Uploader product purpose="file" label="Add files" on_done/>
+            <Uploader product purpose=UploadPurpose::File label="Add files" on_done/>
         </section>
     }
 }

@@ -26,7 +26,7 @@ pub fn PayWhatYouWant(
     minimum_minor: i64,
     minimum_label: String,
 ) -> impl IntoView {
-    let currency = Currency::parse(&price.currency).unwrap_or(Currency::USD);
+    let currency = price.currency;
     let suggested = Money::new(price.minor, currency);
     let initial = suggested
         .to_string()

@@ -3,20 +3,20 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::views::{KindView, ProductCardView};
+use crate::views::{ProductCardView, ProductKind};
 
 /// A cover, title, summary and price, linking to the product page.
 #[component]
 pub fn ProductCard(product: ProductCardView) -> impl IntoView {
     let href = format!("/products/{}", product.slug);
     let kind = match product.kind {
-        KindView::Download => "Download",
-        KindView::Membership => "Membership",
+        ProductKind::Download => "Download",
+        ProductKind::Membership => "Membership",
     };
-    let price = match (&product.price.minimum, product.kind) {
+    let price = match (&product.price.minimum, &product.price.period) {
         (Some(min), _) => format!("{} or more", min.label),
-        (None, KindView::Membership) => format!("{} / month", product.price.label),
-        (None, KindView::Download) => product.price.label.clone(),
+        (None, Some(period)) => format!("{} {period}", product.price.label),
+        (None, None) => product.price.label.clone(),
     };
     view! {
         <li class="card">

@@ -3,14 +3,26 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::SaveProduct;
 use crate::error::AppError;
-use crate::views::ProductFormView;
+use crate::views::{Currency, ProductFormView, ProductKind};
 
-/// Title, slug, text, price and terms of a product.
+/// Title, slug, text, price and terms of a product. A form refused without
+/// JavaScript comes back with what was typed, not the stored values.
 #[component]
 pub fn ProductForm(initial: ProductFormView) -> impl IntoView {
+    let typed = crate::forms::typed_in(<SaveProduct as ServerFn>::PATH);
+    let initial = match typed {
+        Some(fields) => initial.with_typed(|name| {
+            fields
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value.clone())
+        }),
+        None => initial,
+    };
     let action = ServerAction::<SaveProduct>::new();
     let problems = move || match action.value().get() {
         Some(Err(AppError::InvalidFields(fields))) => fields,
@@ -55,12 +67,18 @@ pub fn ProductForm(initial: ProductFormView) -> impl IntoView {
             <textarea id="description" name="description" rows="8">{initial.description}</textarea>
             <label for="kind">"Kind"</label>
             <select id="kind" name="kind" aria-invalid=invalid("kind")>
-                <option value="download" selected=initial.kind == "download">"Download"</option>
-                <option value="membership" selected=initial.kind == "membership">"Membership"</option>
+                <option value=ProductKind::Download.as_str() selected=initial.kind == ProductKind::Download>"Download"</option>
+                <option value=ProductKind::Membership.as_str() selected=initial.kind == ProductKind::Membership>"Membership"</option>
             </select>
             {message("kind")}
             {text("price", "Price", initial.price, "In the currency below, e.g. 12.50.")}
-            {text("currency", "Currency", initial.currency, "")}
+            <label for="currency">"Currency"</label>
+            <select id="currency" name="currency" aria-invalid=invalid("currency")>
+                {Currency::all().map(|currency| view! {
+                    <option value=currency.code() selected=currency == initial.currency>{currency.code()}</option>
+                }).collect_view()}
+            </select>
+            {message("currency")}
             {text("pay_what_you_want_minimum", "Pay what you want: minimum", initial.pay_what_you_want_minimum, "Leave empty for a fixed price.")}
             {text("download_limit", "Downloads per file", initial.download_limit, "Leave empty for unlimited.")}
             {text("access_days", "Access days", initial.access_days, "Leave empty for lifetime access.")}

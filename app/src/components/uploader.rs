@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::views::UploadPurpose;
+
 #[cfg(feature = "hydrate")]
 mod transfer;
 
@@ -16,6 +18,8 @@ mod transfer;
 )]
 enum Phase {
     Sending,
+    /// Every byte is in S3; the server is joining and checking the file.
+    Checking,
     /// Parts kept failing: waiting for the person to resume.
     Paused,
     Done(String),
@@ -36,12 +40,12 @@ struct Row {
     commands: futures_channel::mpsc::UnboundedSender<transfer::Command>,
 }
 
-/// Uploads picked files for product `product` as `purpose` (`file` or
-/// `image`); calls `on_done` after each completed upload.
+/// Uploads picked files for product `product` as downloadable files or
+/// gallery images (`purpose`); calls `on_done` after each completed upload.
 #[component]
 pub fn Uploader(
     product: String,
-    purpose: &'static str,
+    purpose: UploadPurpose,
     label: &'static str,
     #[prop(default = "")] accept: &'static str,
     on_done: Callback<()>,
@@ -49,7 +53,7 @@ pub fn Uploader(
     let rows = RwSignal::new(Vec::<Row>::new());
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let id = format!("upload-{purpose}");
+    let id = format!("upload-{}", purpose.as_str());
     #[cfg(feature = "hydrate")]
     let picked = {
         let product = product.clone();
@@ -103,6 +107,7 @@ fn UploadRow(row: Row) -> impl IntoView {
     let _ = row;
     let status = move || match phase.get() {
         Phase::Sending => sending_status(sent.get(), total, rate.get()),
+        Phase::Checking => "All sent. Checking the file…".to_owned(),
         Phase::Paused => "Connection lost. Resume to send the rest.".to_owned(),
         Phase::Done(summary) => summary,
         Phase::Failed(reason) => reason,
@@ -175,7 +180,7 @@ fn duration(secs: u64) -> String {
 fn begin(
     file: web_sys::File,
     product: String,
-    purpose: &'static str,
+    purpose: UploadPurpose,
     on_done: Callback<()>,
 ) -> Row {
     use std::rc::Rc;
@@ -211,7 +216,16 @@ fn begin(
     leptos::task::spawn_local(async move {
         loop {
             phase.set(Phase::Sending);
-            match transfer::attempt(&file, &product, purpose, progress.clone(), &mut received).await
+            let checking: Rc<dyn Fn()> = Rc::new(move || phase.set(Phase::Checking));
+            match transfer::attempt(
+                &file,
+                &product,
+                purpose,
+                progress.clone(),
+                checking,
+                &mut received,
+            )
+            .await
             {
                 Outcome::Done(done) => {
                     sent.set(file.size() as u64);
@@ -247,6 +261,7 @@ fn done_summary(done: &crate::views::UploadedView) -> String {
         UploadedView::Image { width, height, .. } => {
             format!("Uploaded: {width} × {height} pixels, thumbnails made.")
         }
+        UploadedView::Processing => "All sent. Checking the file…".to_owned(),
     }
 }
 

@@ -61,13 +61,13 @@ fn AccountDetails(user: UserView) -> impl IntoView {
                 {if user.has_password {
                     view! {
                         <label for="current">"Current password"</label>
-                        <input id="current" name="current" type="password" autocomplete="current-password" required/>
+                        <input id="current" name="current_password" type="password" autocomplete="current-password" required/>
                     }.into_any()
                 } else {
-                    view! { <input type="hidden" name="current" value=""/> }.into_any()
+                    view! { <input type="hidden" name="current_password" value=""/> }.into_any()
                 }}
                 <label for="new">"New password"</label>
-                <input id="new" name="new" type="password" autocomplete="new-password" minlength="10" required/>
+                <input id="new" name="new_password" type="password" autocomplete="new-password" minlength="10" required/>
                 <FormError error/>
                 {move || changed().then(|| view! { <p class="form__ok" role="status">"Your password was changed."</p> })}
                 <button class="button" type="submit">"Save password"</button>

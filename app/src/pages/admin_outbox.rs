@@ -34,7 +34,7 @@ pub fn AdminOutboxPage() -> impl IntoView {
                                                     <pre class="outbox__body">{mail.text}</pre>
                                                 </details>
                                             </td>
-                                            <td>{mail.status} " (" {mail.attempts} ")"</td>
+                                            <td>{mail.status.as_str()} " (" {mail.attempts} ")"</td>
                                             <td>{mail.created_at}</td>
                                         </tr>
                                     }).collect_view()}

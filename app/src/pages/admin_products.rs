@@ -11,7 +11,7 @@ use crate::api::{SetProductStatus, admin_product, admin_products};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::media_panel::MediaPanel;
 use crate::components::product_form::ProductForm;
-use crate::views::{AdminProductView, ProductFormView};
+use crate::views::{AdminProductView, ProductFormView, ProductStatus};
 
 /// The product list. Admins only.
 #[component]
@@ -46,10 +46,11 @@ pub fn AdminProductsPage() -> impl IntoView {
 
 #[component]
 fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>) -> impl IntoView {
-    let actions: &[(&str, &str)] = match product.status.as_str() {
-        "published" => &[("draft", "Unpublish"), ("archived", "Archive")],
-        "archived" => &[("draft", "Restore as draft")],
-        _ => &[("published", "Publish"), ("archived", "Archive")],
+    use ProductStatus::{Archived, Draft, Published};
+    let actions: &[(ProductStatus, &str)] = match product.status {
+        Published => &[(Draft, "Unpublish"), (Archived, "Archive")],
+        Archived => &[(Draft, "Restore as draft")],
+        Draft => &[(Published, "Publish"), (Archived, "Archive")],
     };
     let id = product.product.clone();
     view! {
@@ -59,14 +60,14 @@ fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>)
                 <br/><small>"/products/" {product.slug}</small>
             </td>
             <td>{product.price}</td>
-            <td><span class=format!("status status--{}", product.status)>{product.status.clone()}</span></td>
+            <td><span class=format!("status status--{}", product.status.as_str())>{product.status.label()}</span></td>
             <td><div class="admin-products__actions">
                 {actions.iter().map(|(status, label)| {
                     let id = id.clone();
                     view! {
                     <ActionForm action=change>
                         <input type="hidden" name="product" value=id/>
-                        <input type="hidden" name="status" value=*status/>
+                        <input type="hidden" name="status" value=status.as_str()/>
                         <button class="button button--secondary" type="submit">{*label}</button>
                     </ActionForm>
                     }
@@ -83,7 +84,7 @@ pub fn NewProductPage() -> impl IntoView {
         <Title text="New product"/>
         <div class="container">
             <h1 class="page-title">"New product"</h1>
-            <ProductForm initial=ProductFormView { currency: "USD".into(), kind: "download".into(), ..ProductFormView::default() }/>
+            <ProductForm initial=ProductFormView::blank()/>
         </div>
     }
 }

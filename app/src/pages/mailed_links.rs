@@ -4,6 +4,7 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -11,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{RequestMagicLink, RequestPasswordReset};
 use crate::auth::use_auth;
 use crate::components::form_error::FormError;
+use crate::forms::typed;
 
 fn query(name: &'static str) -> Memo<Option<String>> {
     let query = use_query_map();
@@ -34,7 +36,7 @@ pub fn MagicLinkPage() -> impl IntoView {
                         <p>"We'll mail you a link that signs you in once. Bought as a guest? Use the address from your receipt."</p>
                         <ActionForm action=action attr:class="form">
                             <label for="email">"Email"</label>
-                            <input id="email" name="email" type="email" autocomplete="email" required/>
+                            <input id="email" name="email" type="email" autocomplete="email" required value=typed(<RequestMagicLink as ServerFn>::PATH, "email")/>
                             <FormError error/>
                             <button class="button" type="submit">"Email me a link"</button>
                         </ActionForm>
@@ -86,7 +88,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                     fallback=move || view! {
                         <ActionForm action=action attr:class="form">
                             <label for="email">"Email"</label>
-                            <input id="email" name="email" type="email" autocomplete="email" required/>
+                            <input id="email" name="email" type="email" autocomplete="email" required value=typed(<RequestPasswordReset as ServerFn>::PATH, "email")/>
                             <FormError error/>
                             <button class="button" type="submit">"Email me a reset link"</button>
                         </ActionForm>

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::ssr::set_status(404);
+    crate::ssr::set_page_status(404);
     view! {
         <Title text="Page not found"/>
         <section class="notice">

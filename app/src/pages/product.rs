@@ -8,7 +8,7 @@ use crate::api::get_product;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::gallery::Gallery;
 use crate::components::pay_what_you_want::PayWhatYouWant;
-use crate::views::{KindView, ProductPageView};
+use crate::views::ProductPageView;
 
 /// `/products/:slug`.
 #[component]
@@ -43,16 +43,16 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
     } = product;
     let og_image = images.first().map(|image| image.url.clone());
     let price = card.price.clone();
-    let buy_box = match (price.minimum.clone(), card.kind) {
+    let buy_box = match (price.minimum.clone(), price.period.clone()) {
         (Some(minimum), _) => view! {
             <PayWhatYouWant price=price minimum_minor=minimum.minor minimum_label=minimum.label/>
         }
         .into_any(),
-        (None, KindView::Membership) => view! {
-            <p class="price">{price.label} <span class="price__period">" / month"</span></p>
+        (None, Some(period)) => view! {
+            <p class="price">{price.label} " " <span class="price__period">{period}</span></p>
         }
         .into_any(),
-        (None, KindView::Download) => view! { <p class="price">{price.label}</p> }.into_any(),
+        (None, None) => view! { <p class="price">{price.label}</p> }.into_any(),
     };
     view! {
         <Title text=card.title.clone()/>

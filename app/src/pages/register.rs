@@ -2,11 +2,13 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::form_error::FormError;
+use crate::forms::typed;
 
 /// Opens a customer account and signs it in.
 #[component]
@@ -20,7 +22,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <h1>"Create an account"</h1>
                 <ActionForm action=action attr:class="form">
                     <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required/>
+                    <input id="email" name="email" type="email" autocomplete="email" required value=typed(<crate::api::Register as ServerFn>::PATH, "email")/>
                     <label for="password">"Password"</label>
                     <input
                         id="password"

@@ -2,11 +2,13 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::auth::use_auth;
 use crate::components::form_error::FormError;
+use crate::forms::typed;
 
 /// Email and password sign-in. Works without JavaScript: the form posts to
 /// `/api/sign_in`, which redirects to the account page.
@@ -21,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>"Sign in"</h1>
                 <ActionForm action=action attr:class="form">
                     <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required/>
+                    <input id="email" name="email" type="email" autocomplete="email" required value=typed(<crate::api::SignIn as ServerFn>::PATH, "email")/>
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required/>
                     <FormError error/>

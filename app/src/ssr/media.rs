@@ -1,54 +1,14 @@
-//! Uploads, gallery and file-version results turned into views, and their
-//! errors into [`AppError`].
+//! Upload, gallery and file-version results turned into views.
 
-use domain::entities::product_file;
-use domain::gallery::{GalleryError, GalleryImage};
-use domain::product_files::FilesError;
-use domain::uploads::{Completed, StartedUpload, UploadError};
+use domain::gallery::GalleryImage;
+use domain::product_files::FileVersion;
+use domain::uploads::{Completed, Completion, StartedUpload, UploadState};
 
-use super::{answered, internal};
 use crate::error::AppError;
 use crate::views::{
     AdminFileView, AdminImageView, PartUrlView, StartedUploadView, UploadedView, format_name,
     human_size,
 };
-
-impl From<UploadError> for AppError {
-    fn from(err: UploadError) -> Self {
-        use UploadError as E;
-        answered(match err {
-            E::NoSuchProduct | E::NoSuchUpload => Self::NotFound,
-            E::InvalidFilename | E::InvalidContentType | E::InvalidSize | E::UnsupportedImage => {
-                Self::Validation(err.to_string())
-            }
-            E::Incomplete { .. } | E::SizeMismatch { .. } | E::WrongFormat { .. } => {
-                Self::Conflict(err.to_string())
-            }
-            E::Gallery(err) => return err.into(),
-            E::Storage(_) | E::Database(_) => internal(err),
-        })
-    }
-}
-
-impl From<GalleryError> for AppError {
-    fn from(err: GalleryError) -> Self {
-        use GalleryError as E;
-        answered(match err {
-            E::NoSuchProduct | E::NoSuchImage => Self::NotFound,
-            E::InvalidAlt | E::Image(_) => Self::Validation(err.to_string()),
-            E::Storage(_) | E::Database(_) => internal(err),
-        })
-    }
-}
-
-impl From<FilesError> for AppError {
-    fn from(err: FilesError) -> Self {
-        answered(match err {
-            FilesError::NoSuchProduct | FilesError::NoSuchFile => Self::NotFound,
-            other => internal(other),
-        })
-    }
-}
 
 impl From<StartedUpload> for StartedUploadView {
     fn from(started: StartedUpload) -> Self {
@@ -86,24 +46,44 @@ impl From<Completed> for UploadedView {
     }
 }
 
-/// Every stored version, each marked current when it is the newest of its
-/// name; `files` are sorted by name, then version descending.
-pub fn file_views(files: Vec<product_file::Model>) -> Vec<AdminFileView> {
-    let mut views: Vec<AdminFileView> = Vec::with_capacity(files.len());
-    for file in files {
-        let current = views.last().is_none_or(|newer| newer.name != file.filename);
-        views.push(AdminFileView {
+impl From<Completion> for UploadedView {
+    fn from(completion: Completion) -> Self {
+        match completion {
+            Completion::Done(completed) => completed.into(),
+            Completion::Queued => Self::Processing,
+        }
+    }
+}
+
+impl TryFrom<UploadState> for UploadedView {
+    type Error = AppError;
+
+    /// A finished or finishing upload; one still receiving parts or cancelled
+    /// is not found, a refused one is a conflict with the reason.
+    fn try_from(state: UploadState) -> Result<Self, AppError> {
+        match state {
+            UploadState::Completing => Ok(Self::Processing),
+            UploadState::Completed(completed) => Ok(completed.into()),
+            UploadState::Refused(reason) => Err(AppError::Conflict(reason)),
+            UploadState::Pending | UploadState::Aborted => Err(AppError::NotFound),
+        }
+    }
+}
+
+impl From<FileVersion> for AdminFileView {
+    fn from(version: FileVersion) -> Self {
+        let file = version.file;
+        Self {
             file: file.pid.to_string(),
             format: format_name(&file.content_type, &file.filename),
             size: human_size(file.size_bytes),
             version: file.version,
-            current,
+            current: version.current,
             sha256: file.sha256,
             uploaded_at: file.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             name: file.filename,
-        });
+        }
     }
-    views
 }
 
 impl From<GalleryImage> for AdminImageView {

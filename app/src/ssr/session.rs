@@ -3,7 +3,7 @@
 use domain::entities::user::{self, Role};
 use tower_sessions::Session;
 
-use super::{ctx, internal};
+use super::{internal, public};
 use crate::error::AppError;
 use crate::views::UserView;
 
@@ -21,21 +21,19 @@ pub async fn signed_in() -> Result<Option<user::Model>, AppError> {
     let Some(pid) = session.get::<uuid::Uuid>(USER).await.map_err(internal)? else {
         return Ok(None);
     };
-    Ok(ctx()?.accounts.by_pid(pid).await?)
+    Ok(public()?.accounts.by_pid(pid).await?)
 }
 
 /// The signed-in user, or 401.
 pub async fn require_user() -> Result<user::Model, AppError> {
-    signed_in()
-        .await?
-        .ok_or_else(|| super::answered(AppError::Unauthorized))
+    signed_in().await?.ok_or(AppError::Unauthorized)
 }
 
 /// The signed-in admin: 401 when nobody is signed in, 403 for a customer.
 pub async fn require_admin() -> Result<user::Model, AppError> {
     let user = require_user().await?;
     if user.role != Role::Admin {
-        return Err(super::answered(AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     Ok(user)
 }

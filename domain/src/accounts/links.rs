@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use types::email::Email;
 use uuid::Uuid;
 
-use super::{AccountError, Accounts, hash_password, new_user};
+use super::{AccountError, Accounts, new_user};
 use crate::db::begin_write;
 use crate::entities::login_token::{self, TokenPurpose};
 use crate::entities::user::{self, Role};
@@ -159,7 +159,7 @@ impl Accounts {
         token: &str,
         new_password: &str,
     ) -> Result<user::Model, AccountError> {
-        let hash = hash_password(new_password)?;
+        let hash = self.hasher.hash(new_password).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let email = spend(&txn, token, TokenPurpose::PasswordReset, now).await?;

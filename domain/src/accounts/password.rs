@@ -1,11 +1,95 @@
-//! Password hashing with argon2id.
+//! Password hashing with argon2id, off the async workers: each hash runs on
+//! the blocking pool, and at most about one per core at a time, so a flood of
+//! registrations or sign-ins neither stalls other requests nor multiplies
+//! argon2's memory. Callers past the queue's patience get "busy, retry".
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use password_hash::rand_core::OsRng;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use super::AccountError;
+
+/// How long a hash waits for its turn before the caller is told to retry.
+const QUEUE_PATIENCE: Duration = Duration::from_secs(10);
+
+/// Runs password hashes and checks on the blocking pool, a bounded number at
+/// once. Cheap to clone: clones share the bound.
+#[derive(Clone, Debug)]
+pub struct Hasher {
+    turns: Arc<Semaphore>,
+    /// How long a hash waits for its turn.
+    patience: Duration,
+}
+
+impl Default for Hasher {
+    /// As many at once as the machine has cores.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self::new(cores)
+    }
+}
+
+impl Hasher {
+    /// At most `at_once` hashes run at the same time.
+    pub fn new(at_once: usize) -> Self {
+        Self {
+            turns: Arc::new(Semaphore::new(at_once.max(1))),
+            patience: QUEUE_PATIENCE,
+        }
+    }
+
+    /// The same hasher, waiting at most `patience` for a turn.
+    pub fn with_patience(self, patience: Duration) -> Self {
+        Self { patience, ..self }
+    }
+
+    /// [`hash_password`], in turn, off the async workers.
+    pub async fn hash(&self, password: &str) -> Result<String, AccountError> {
+        check_length(password)?;
+        let password = password.to_owned();
+        self.run(move || hash_password(&password)).await?
+    }
+
+    /// [`verify_or_spend`], in turn, off the async workers.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AccountError> {
+        let (password, hash) = (password.to_owned(), hash.map(str::to_owned));
+        self.run(move || verify_or_spend(&password, hash.as_deref()))
+            .await
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AccountError> {
+        let turn = tokio::time::timeout(self.patience, self.turns.clone().acquire_owned())
+            .await
+            .map_err(|_| AccountError::Busy {
+                retry_after_secs: 5,
+            })?
+            .map_err(|err| AccountError::Hash(err.to_string()))?;
+        let outcome = tokio::task::spawn_blocking(move || {
+            let outcome = work();
+            drop(turn);
+            outcome
+        })
+        .await
+        .map_err(|err| AccountError::Hash(format!("hashing task: {err}")))?;
+        Ok(outcome)
+    }
+}
+
+fn check_length(password: &str) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AccountError::PasswordTooShort);
+    }
+    if password.len() > MAX_PASSWORD_LEN {
+        return Err(AccountError::PasswordTooLong);
+    }
+    Ok(())
+}
 
 /// Passwords shorter than this are refused.
 pub const MIN_PASSWORD_LEN: usize = 10;
@@ -15,12 +99,7 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 /// Hashes `password` with argon2id and a fresh salt, as a PHC string, after
 /// checking its length.
 pub fn hash_password(password: &str) -> Result<String, AccountError> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(AccountError::PasswordTooShort);
-    }
-    if password.len() > MAX_PASSWORD_LEN {
-        return Err(AccountError::PasswordTooLong);
-    }
+    check_length(password)?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -69,6 +148,34 @@ mod tests {
         assert!(!verify_password("correct horse battery!", &first));
         assert!(!verify_password("anything", "not a hash"));
         assert!(!verify_or_spend("correct horse battery", None));
+    }
+
+    #[tokio::test]
+    async fn the_hasher_runs_a_bounded_number_at_once_and_says_when_busy() {
+        let hasher = Hasher::new(1).with_patience(Duration::from_millis(50));
+        let hash = hasher.hash("correct horse battery").await.unwrap();
+        assert!(
+            hasher
+                .verify("correct horse battery", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("wrong horse battery", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(!hasher.verify("correct horse battery", None).await.unwrap());
+        let held = hasher.turns.clone().acquire_owned().await.unwrap();
+        let waiting = hasher.hash("correct horse battery");
+        assert!(matches!(
+            waiting.await,
+            Err(AccountError::Busy {
+                retry_after_secs: 5
+            })
+        ));
+        drop(held);
     }
 
     #[test]

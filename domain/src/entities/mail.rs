@@ -2,21 +2,7 @@
 //! same transaction as what caused it, then delivered by a background job.
 
 use sea_orm::entity::prelude::*;
-
-/// Where a mail is in its delivery.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum MailStatus {
-    /// Waiting for (another) delivery attempt.
-    #[sea_orm(string_value = "pending")]
-    Pending,
-    /// Handed to the SMTP server, or kept in the outbox when there is none.
-    #[sea_orm(string_value = "sent")]
-    Sent,
-    /// Given up after the last retry.
-    #[sea_orm(string_value = "failed")]
-    Failed,
-}
+pub use types::mail::MailStatus;
 
 /// A row of `mail_outbox`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

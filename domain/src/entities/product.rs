@@ -1,33 +1,8 @@
 //! A product on sale: a download or a membership.
 
 use sea_orm::entity::prelude::*;
-
-/// What a buyer gets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum ProductKind {
-    /// Files to download.
-    #[sea_orm(string_value = "download")]
-    Download,
-    /// Access to premium content for a paid period.
-    #[sea_orm(string_value = "membership")]
-    Membership,
-}
-
-/// Whether shoppers can see the product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum ProductStatus {
-    /// Being prepared; only admins see it.
-    #[sea_orm(string_value = "draft")]
-    Draft,
-    /// On sale.
-    #[sea_orm(string_value = "published")]
-    Published,
-    /// No longer on sale; past buyers keep access.
-    #[sea_orm(string_value = "archived")]
-    Archived,
-}
+pub use types::money::Currency;
+pub use types::product::{ProductKind, ProductStatus};
 
 /// A row of `products`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -49,8 +24,7 @@ pub struct Model {
     pub status: ProductStatus,
     /// The price in the currency's minor unit.
     pub price_minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
+    pub currency: Currency,
     /// When set, buyers may pay any amount at or above this minimum.
     pub pwyw_min_minor: Option<i64>,
     /// How many counted downloads a buyer gets per file; none means unlimited.
@@ -88,3 +62,16 @@ impl Related<super::product_image::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The list price (the suggested one, for pay-what-you-want products).
+    pub fn price(&self) -> types::money::Money {
+        types::money::Money::new(self.price_minor, self.currency)
+    }
+
+    /// The least a buyer may pay, for pay-what-you-want products.
+    pub fn minimum_price(&self) -> Option<types::money::Money> {
+        self.pwyw_min_minor
+            .map(|minor| types::money::Money::new(minor, self.currency))
+    }
+}

@@ -1,6 +1,7 @@
 //! A multipart upload of a product file or image, from start to completion or abort.
 
 use sea_orm::entity::prelude::*;
+pub use types::upload::UploadPurpose;
 
 /// Where an upload stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -9,24 +10,16 @@ pub enum UploadStatus {
     /// Parts are arriving at S3.
     #[sea_orm(string_value = "pending")]
     Pending,
+    /// All parts arrived; a background job joins and checks them (files too
+    /// large to check within a request).
+    #[sea_orm(string_value = "completing")]
+    Completing,
     /// Joined, checked and recorded as a product file.
     #[sea_orm(string_value = "completed")]
     Completed,
     /// Cancelled; S3 discarded its parts.
     #[sea_orm(string_value = "aborted")]
     Aborted,
-}
-
-/// What the uploaded object becomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum UploadPurpose {
-    /// A downloadable file of the product (a new version when the name exists).
-    #[sea_orm(string_value = "file")]
-    File,
-    /// An image for the product's gallery; thumbnails are made on completion.
-    #[sea_orm(string_value = "image")]
-    Image,
 }
 
 /// A row of `uploads`.
@@ -50,6 +43,10 @@ pub struct Model {
     pub status: UploadStatus,
     pub created_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// While a completion job works on it: until when its claim holds.
+    pub claimed_until: Option<DateTimeUtc>,
+    /// Why the completed object was refused, for the uploader to show.
+    pub failure: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,6 +3,7 @@
 //! the finished object back as a stream to hash it. Nothing here holds a whole
 //! part or file in memory.
 
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use sha2::{Digest, Sha256};
@@ -17,6 +18,9 @@ pub struct UploadedPart {
     pub etag: String,
     pub size: i64,
 }
+
+/// S3's error code for an upload id it does not know.
+const NO_SUCH_UPLOAD: &str = "NoSuchUpload";
 
 /// How many leading bytes [`Storage::digest`] keeps.
 const HEAD_LEN: usize = 16;
@@ -109,7 +113,9 @@ impl Storage {
         Ok(parts)
     }
 
-    /// Joins the `parts` into the final object.
+    /// Joins the `parts` into the final object. When S3 no longer knows the
+    /// upload but its object exists, an earlier attempt joined it already (a
+    /// completion retried after a crash), and that counts as done.
     pub async fn complete_multipart(
         &self,
         key: &str,
@@ -129,7 +135,8 @@ impl Storage {
                     .collect(),
             ))
             .build();
-        self.client
+        match self
+            .client
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
@@ -137,21 +144,31 @@ impl Storage {
             .multipart_upload(completed)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|err| StorageError::from_sdk("complete multipart upload", err))
+        {
+            Ok(_) => Ok(()),
+            Err(err) if err.code() == Some(NO_SUCH_UPLOAD) && self.size(key).await?.is_some() => {
+                Ok(())
+            }
+            Err(err) => Err(StorageError::from_sdk("complete multipart upload", err)),
+        }
     }
 
-    /// Abandons an upload; S3 discards its parts.
+    /// Abandons an upload; S3 discards its parts. An upload S3 no longer knows
+    /// (aborted or joined already) counts as abandoned.
     pub async fn abort_multipart(&self, key: &str, upload_id: &str) -> Result<(), StorageError> {
-        self.client
+        match self
+            .client
             .abort_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
             .upload_id(upload_id)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|err| StorageError::from_sdk("abort multipart upload", err))
+        {
+            Ok(_) => Ok(()),
+            Err(err) if err.code() == Some(NO_SUCH_UPLOAD) => Ok(()),
+            Err(err) => Err(StorageError::from_sdk("abort multipart upload", err)),
+        }
     }
 
     /// Reads an object as a stream: its SHA-256 (lower-case hex), size and first

@@ -14,9 +14,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use super::client::{TrustedProxies, identify_client};
 use crate::settings::Settings;
 
-/// Gives each request a UUIDv7 id (unless a proxy already set `x-request-id`).
+/// Gives each request a UUIDv7 id (unless a trusted proxy set `x-request-id`).
 #[derive(Clone, Copy, Default)]
 pub struct NewRequestId;
 
@@ -57,11 +58,12 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> 
     response
 }
 
-/// Wraps `router` so each request passes, outermost first: request id → trace
-/// span (with the id) → id copied to the response → panic catcher → timeout →
-/// body limit; responses get baseline security headers (no MIME sniffing, no
-/// framing, no full referrer to other sites).
-pub fn apply(router: Router, settings: &Settings) -> Router {
+/// Wraps `router` so each request passes, outermost first: client identification
+/// (address, https, forwarding headers only from trusted proxies) → request id
+/// → trace span (with the id) → id copied to the response → panic catcher →
+/// timeout → body limit; responses get baseline security headers (no MIME
+/// sniffing, no framing, no full referrer to other sites).
+pub fn apply(router: Router, settings: &Settings, public_https: bool) -> Router {
     let header =
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
     router
@@ -84,4 +86,11 @@ pub fn apply(router: Router, settings: &Settings) -> Router {
                 .on_response(on_response::<Body>),
         )
         .layer(SetRequestIdLayer::x_request_id(NewRequestId))
+        .layer(axum::middleware::from_fn_with_state(
+            (
+                TrustedProxies(settings.trusted_proxies.clone().into()),
+                public_https,
+            ),
+            identify_client,
+        ))
 }

@@ -1,16 +1,4 @@
-use domain::accounts::Accounts;
-use domain::clock::Clock;
-
-use crate::accounts::{call, call_json, register, session_cookie, sign_in};
 use crate::helpers::{TestApp, on_both_databases};
-
-async fn admin(app: &TestApp) -> String {
-    Accounts::new(app.db().await, Clock::System, app.address.clone())
-        .create_admin("editor@example.com", "an editor passphrase")
-        .await
-        .unwrap();
-    session_cookie(&sign_in(app, "editor@example.com", "an editor passphrase").await).unwrap()
-}
 
 fn form<'a>(title: &'a str, slug: &'a str, price: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -27,13 +15,12 @@ fn form<'a>(title: &'a str, slug: &'a str, price: &'a str) -> Vec<(&'a str, &'a 
 
 /// `POST /api/save_product`: the status and the JSON answer.
 async fn save(app: &TestApp, cookie: &str, fields: &[(&str, &str)]) -> (u16, serde_json::Value) {
-    let response = call(app, "save_product", fields, Some(cookie)).await;
+    let response = app.call("save_product", fields, Some(cookie)).await;
     (response.status().as_u16(), response.json().await.unwrap())
 }
 
 async fn set_status(app: &TestApp, cookie: &str, product: &str, status: &str) -> u16 {
-    call(
-        app,
+    app.call(
         "set_product_status",
         &[("product", product), ("status", status)],
         Some(cookie),
@@ -44,7 +31,7 @@ async fn set_status(app: &TestApp, cookie: &str, product: &str, status: &str) ->
 }
 
 async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
-    let cookie = admin(&app).await;
+    let cookie = app.admin().await;
     let (status, saved) = save(&app, &cookie, &form("Coastal Sounds", "", "7.50")).await;
     assert_eq!(status, 200);
     let product = saved["product"].as_str().unwrap().to_owned();
@@ -70,13 +57,9 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
     edited.push(("license_activations", "3"));
     let (_, saved) = save(&app, &cookie, &edited).await;
     assert_eq!(saved["price"], "€9.00");
-    let form: serde_json::Value = call_json(
-        &app,
-        "admin_product",
-        &[("product", &product)],
-        Some(&cookie),
-    )
-    .await;
+    let form: serde_json::Value = app
+        .call_json("admin_product", &[("product", &product)], Some(&cookie))
+        .await;
     assert_eq!(
         (form["price"].as_str(), form["currency"].as_str()),
         (Some("9.00"), Some("EUR"))
@@ -100,14 +83,13 @@ async fn an_admin_creates_a_draft_publishes_and_archives_it(app: TestApp) {
 
     assert_eq!(set_status(&app, &cookie, &product, "archived").await, 200);
     assert_eq!(app.get("/products/coastal-sounds").await.status(), 404);
-    let listed: Vec<serde_json::Value> =
-        call_json(&app, "admin_products", &[], Some(&cookie)).await;
+    let listed: Vec<serde_json::Value> = app.call_json("admin_products", &[], Some(&cookie)).await;
     assert_eq!(listed.len(), 7, "archived products stay in the admin list");
     assert_eq!(listed[0]["status"], "archived");
 }
 
 async fn problems_come_back_beside_their_fields(app: TestApp) {
-    let cookie = admin(&app).await;
+    let cookie = app.admin().await;
     let (status, saved) = save(&app, &cookie, &form("", "Bad Slug!", "12,50")).await;
     assert_eq!(status, 400);
     let fields: Vec<&str> = saved["InvalidFields"]
@@ -127,11 +109,13 @@ async fn problems_come_back_beside_their_fields(app: TestApp) {
 }
 
 async fn customers_cannot_edit_products(app: TestApp) {
-    let customer = register(&app, "nosy@example.com", "a nosy passphrase").await;
-    let response = call(&app, "save_product", &form("X", "", "1"), Some(&customer)).await;
+    let customer = app.register("nosy@example.com", "a nosy passphrase").await;
+    let response = app
+        .call("save_product", &form("X", "", "1"), Some(&customer))
+        .await;
     assert_eq!(response.status(), 403);
     assert_eq!(
-        call(&app, "admin_products", &[], Some(&customer))
+        app.call("admin_products", &[], Some(&customer))
             .await
             .status(),
         403

@@ -1,6 +1,9 @@
 //! `spawn_app()`: a running store for one test.
 
-use sea_orm::{ConnectionTrait, Database};
+use domain::accounts::Accounts;
+use domain::clock::Clock;
+use domain::entities::product;
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
 use server::settings::Settings;
 use server::startup::Application;
 use std::path::{Path, PathBuf};
@@ -23,23 +26,19 @@ pub struct TestApp {
     pub postgres: Option<(String, String)>,
     /// The store's embedded S3 endpoint.
     pub s3_endpoint: Option<String>,
+    /// The URL of this test's database, as the store was given it.
+    database_url: String,
 }
 
 impl TestApp {
     /// The URL of this test's database.
-    pub fn database_url(&self) -> String {
-        match &self.postgres {
-            None => format!(
-                "sqlite://{}/downlink.sqlite",
-                self.data_dir.path().display()
-            ),
-            Some((server, name)) => format!("{server}/{name}"),
-        }
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// A connection of the test's own to the store's database.
     pub async fn db(&self) -> sea_orm::DatabaseConnection {
-        domain::db::connect(&self.database_url())
+        domain::db::connect(self.database_url())
             .await
             .expect("the test database is reachable")
     }
@@ -72,6 +71,123 @@ impl TestApp {
         let status = response.status();
         (status, response.text().await.expect("a text body"))
     }
+
+    /// A server-function call as a script makes it: form body, JSON answer.
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.address))
+            .header("accept", "application/json")
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("downlink_session={cookie}"));
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Calls a server function that must succeed and reads its JSON answer.
+    pub async fn call_json<T: serde::de::DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> T {
+        let response = self.call(endpoint, form, cookie).await;
+        assert_eq!(response.status(), 200, "{endpoint}");
+        response.json().await.unwrap()
+    }
+
+    /// `POST /api/sign_in` with an email and password, no cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.call("sign_in", &[("email", email), ("password", password)], None)
+            .await
+    }
+
+    /// The user the session `cookie` is signed in as, or null.
+    pub async fn who_is_signed_in(&self, cookie: &str) -> serde_json::Value {
+        self.call("current_user", &[], Some(cookie))
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Registers a customer account and answers its session cookie.
+    pub async fn register(&self, email: &str, password: &str) -> String {
+        let response = self
+            .call(
+                "register",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        session_cookie(&response).expect("registering signs in")
+    }
+
+    /// Creates the admin account, signs it in and answers the session cookie.
+    pub async fn admin(&self) -> String {
+        Accounts::new(self.db().await, Clock::System, self.address.clone())
+            .create_admin("admin@example.com", "an admin passphrase")
+            .await
+            .unwrap();
+        let signed_in = self
+            .sign_in("admin@example.com", "an admin passphrase")
+            .await;
+        session_cookie(&signed_in).expect("the admin is signed in")
+    }
+
+    /// The public id of the product with `slug`.
+    pub async fn product_pid(&self, slug: &str) -> String {
+        product::Entity::find()
+            .filter(product::Column::Slug.eq(slug))
+            .one(&self.db().await)
+            .await
+            .unwrap()
+            .unwrap()
+            .pid
+            .to_string()
+    }
+
+    /// The newest `limit` mails of the outbox, newest first.
+    pub async fn outbox(&self, limit: u64) -> Vec<domain::entities::mail::Model> {
+        domain::admin::Reports::new(self.db().await)
+            .outbox(limit)
+            .await
+            .unwrap()
+    }
+
+    /// The token in the newest mail to `to`, read from the outbox.
+    pub async fn token_mailed_to(&self, to: &str) -> String {
+        let mails = self.outbox(50).await;
+        let mail = mails
+            .iter()
+            .find(|m| m.to_address == to)
+            .unwrap_or_else(|| panic!("no mail to {to}"));
+        assert!(
+            mail.html_body.contains("token="),
+            "the HTML part has the link too"
+        );
+        let start = mail.text_body.find("token=").expect("a link with a token") + 6;
+        mail.text_body[start..start + 64].to_owned()
+    }
+}
+
+/// The session id a response sets, if it sets one.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix("downlink_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// The PostgreSQL server tests use; each test gets its own database on it.
@@ -131,7 +247,7 @@ pub async fn spawn_app_in(
         ("DOWNLINK_ADDR", "127.0.0.1:0".to_owned()),
         ("DOWNLINK_EMBEDDED_S3_ADDR", "127.0.0.1:0".to_owned()),
         ("DOWNLINK_DATA_DIR", data_dir.path().display().to_string()),
-        ("DOWNLINK_DATABASE_URL", database_url),
+        ("DOWNLINK_DATABASE_URL", database_url.clone()),
         (
             "DOWNLINK_SITE_DIR",
             site_dir(data_dir.path()).display().to_string(),
@@ -159,6 +275,7 @@ pub async fn spawn_app_in(
         data_dir,
         postgres,
         s3_endpoint,
+        database_url,
     }
 }
 

@@ -3,43 +3,31 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
 use std::time::Duration;
 
-use crate::accounts::{call, register, session_cookie, sign_in, who_is_signed_in};
-use crate::helpers::{TestApp, on_both_databases};
-
-/// The token in the newest mail to `to`, read from the outbox.
-async fn token_mailed_to(app: &TestApp, to: &str) -> String {
-    let mails = domain::mail::recent(&app.db().await, 50).await.unwrap();
-    let mail = mails
-        .iter()
-        .find(|m| m.to_address == to)
-        .unwrap_or_else(|| panic!("no mail to {to}"));
-    assert!(
-        mail.html_body.contains("token="),
-        "the HTML part has the link too"
-    );
-    let start = mail.text_body.find("token=").expect("a link with a token") + 6;
-    mail.text_body[start..start + 64].to_owned()
-}
+use crate::helpers::{TestApp, on_both_databases, session_cookie};
 
 async fn a_magic_link_works_once_and_opens_a_guest_account(app: TestApp) {
-    let asked = call(
-        &app,
-        "request_magic_link",
-        &[("email", "Guest@Example.com")],
-        None,
-    )
-    .await;
+    let asked = app
+        .call(
+            "request_magic_link",
+            &[("email", "Guest@Example.com")],
+            None,
+        )
+        .await;
     assert_eq!(asked.status(), 200);
-    let token = token_mailed_to(&app, "guest@example.com").await;
+    let token = app.token_mailed_to("guest@example.com").await;
 
-    let used = call(&app, "sign_in_with_link", &[("token", &token)], None).await;
+    let used = app
+        .call("sign_in_with_link", &[("token", &token)], None)
+        .await;
     assert_eq!(used.status(), 200);
     let cookie = session_cookie(&used).expect("signed in");
-    let me = who_is_signed_in(&app, &cookie).await;
+    let me = app.who_is_signed_in(&cookie).await;
     assert_eq!(me["email"], "guest@example.com");
     assert_eq!(me["has_password"], false, "a guest account has no password");
 
-    let again = call(&app, "sign_in_with_link", &[("token", &token)], None).await;
+    let again = app
+        .call("sign_in_with_link", &[("token", &token)], None)
+        .await;
     assert_eq!(again.status(), 400);
     assert!(
         again
@@ -50,27 +38,27 @@ async fn a_magic_link_works_once_and_opens_a_guest_account(app: TestApp) {
     );
 
     // The guest claims the account by setting a password.
-    let set = call(
-        &app,
-        "change_password",
-        &[("current", ""), ("new", "a guest's new passphrase")],
-        Some(&cookie),
-    )
-    .await;
+    let set = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", ""),
+                ("new_password", "a guest's new passphrase"),
+            ],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(set.status(), 200);
-    let signed_in = sign_in(&app, "guest@example.com", "a guest's new passphrase").await;
+    let signed_in = app
+        .sign_in("guest@example.com", "a guest's new passphrase")
+        .await;
     assert_eq!(signed_in.status(), 200);
 }
 
 async fn an_expired_magic_link_is_refused(app: TestApp) {
-    call(
-        &app,
-        "request_magic_link",
-        &[("email", "late@example.com")],
-        None,
-    )
-    .await;
-    let token = token_mailed_to(&app, "late@example.com").await;
+    app.call("request_magic_link", &[("email", "late@example.com")], None)
+        .await;
+    let token = app.token_mailed_to("late@example.com").await;
     login_token::Entity::update_many()
         .col_expr(
             login_token::Column::ExpiresAt,
@@ -79,65 +67,77 @@ async fn an_expired_magic_link_is_refused(app: TestApp) {
         .exec(&app.db().await)
         .await
         .unwrap();
-    let used = call(&app, "sign_in_with_link", &[("token", &token)], None).await;
+    let used = app
+        .call("sign_in_with_link", &[("token", &token)], None)
+        .await;
     assert_eq!(used.status(), 400);
     assert!(session_cookie(&used).is_none());
 }
 
 async fn a_password_reset_link_sets_a_new_password_once(app: TestApp) {
-    register(&app, "forgetful@example.com", "the old passphrase").await;
-    let asked = call(
-        &app,
-        "request_password_reset",
-        &[("email", "forgetful@example.com")],
-        None,
-    )
-    .await;
+    app.register("forgetful@example.com", "the old passphrase")
+        .await;
+    let asked = app
+        .call(
+            "request_password_reset",
+            &[("email", "forgetful@example.com")],
+            None,
+        )
+        .await;
     assert_eq!(asked.status(), 200);
-    let token = token_mailed_to(&app, "forgetful@example.com").await;
+    let token = app.token_mailed_to("forgetful@example.com").await;
 
-    let reset = call(
-        &app,
-        "reset_password",
-        &[("token", &token), ("password", "the new passphrase")],
-        None,
-    )
-    .await;
+    let reset = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", "the new passphrase")],
+            None,
+        )
+        .await;
     assert_eq!(reset.status(), 200);
-    let again = call(
-        &app,
-        "reset_password",
-        &[("token", &token), ("password", "a third passphrase")],
-        None,
-    )
-    .await;
+    let again = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", "a third passphrase")],
+            None,
+        )
+        .await;
     assert_eq!(again.status(), 400);
-    let old = sign_in(&app, "forgetful@example.com", "the old passphrase").await;
+    let old = app
+        .sign_in("forgetful@example.com", "the old passphrase")
+        .await;
     assert_eq!(old.status(), 400);
-    let new = sign_in(&app, "forgetful@example.com", "the new passphrase").await;
+    let new = app
+        .sign_in("forgetful@example.com", "the new passphrase")
+        .await;
     assert_eq!(new.status(), 200);
 }
 
 async fn a_reset_for_an_unknown_address_answers_alike_and_mails_nothing(app: TestApp) {
-    let asked = call(
-        &app,
-        "request_password_reset",
-        &[("email", "stranger@example.com")],
-        None,
-    )
-    .await;
+    let asked = app
+        .call(
+            "request_password_reset",
+            &[("email", "stranger@example.com")],
+            None,
+        )
+        .await;
     assert_eq!(asked.status(), 200);
-    let mails = domain::mail::recent(&app.db().await, 50).await.unwrap();
+    let mails = app.outbox(50).await;
     assert!(mails.iter().all(|m| m.to_address != "stranger@example.com"));
 }
 
 async fn too_many_sign_in_attempts_get_429_with_retry_after(app: TestApp) {
-    register(&app, "target@example.com", "the real passphrase").await;
+    app.register("target@example.com", "the real passphrase")
+        .await;
     for attempt in 1..=10 {
-        let response = sign_in(&app, "target@example.com", "a guessed passphrase").await;
+        let response = app
+            .sign_in("target@example.com", "a guessed passphrase")
+            .await;
         assert_eq!(response.status(), 400, "attempt {attempt}");
     }
-    let limited = sign_in(&app, "TARGET@example.com", "the real passphrase").await;
+    let limited = app
+        .sign_in("TARGET@example.com", "the real passphrase")
+        .await;
     assert_eq!(limited.status(), 429);
     let retry_after: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -151,43 +151,36 @@ async fn too_many_sign_in_attempts_get_429_with_retry_after(app: TestApp) {
         "the body says the same wait as the header"
     );
 
-    let others = sign_in(&app, "someone-else@example.com", "whatever it is").await;
+    let others = app
+        .sign_in("someone-else@example.com", "whatever it is")
+        .await;
     assert_eq!(others.status(), 400, "other accounts are not locked out");
 }
 
 async fn too_many_link_requests_for_one_address_get_429(app: TestApp) {
     for _ in 0..3 {
-        let ok = call(
-            &app,
-            "request_magic_link",
-            &[("email", "spam@example.com")],
-            None,
-        )
-        .await;
+        let ok = app
+            .call("request_magic_link", &[("email", "spam@example.com")], None)
+            .await;
         assert_eq!(ok.status(), 200);
     }
-    let limited = call(
-        &app,
-        "request_magic_link",
-        &[("email", "spam@example.com")],
-        None,
-    )
-    .await;
+    let limited = app
+        .call("request_magic_link", &[("email", "spam@example.com")], None)
+        .await;
     assert_eq!(limited.status(), 429);
     assert!(limited.headers().contains_key("retry-after"));
 }
 
 async fn queued_mail_leaves_the_outbox_in_the_background(app: TestApp) {
-    call(
-        &app,
+    app.call(
         "request_magic_link",
         &[("email", "queued@example.com")],
         None,
     )
     .await;
-    let db = app.db().await;
+    let reports = domain::admin::Reports::new(app.db().await);
     for _ in 0..50 {
-        let mails = domain::mail::recent(&db, 10).await.unwrap();
+        let mails = reports.outbox(10).await.unwrap();
         let mail = mails
             .iter()
             .find(|m| m.to_address == "queued@example.com")

@@ -8,9 +8,8 @@ use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::io::Cursor;
 
-use crate::accounts::{call, call_json, register};
 use crate::helpers::{TestApp, image_sources, on_both_databases};
-use crate::uploads::{admin_cookie, part_urls, product_pid, start_for};
+use crate::uploads::{part_urls, start_for};
 
 /// A photo-like PNG of `width` x `height` pixels.
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -47,11 +46,14 @@ async fn upload(
     let put = app.client.put(url).body(bytes).send().await.unwrap();
     assert_eq!(put.status(), 200);
     let upload = started["upload"].as_str().unwrap();
-    call(app, "complete_upload", &[("upload", upload)], Some(cookie)).await
+    app.call("complete_upload", &[("upload", upload)], Some(cookie))
+        .await
 }
 
 async fn media(app: &TestApp, cookie: &str, product: &str) -> serde_json::Value {
-    let response = call(app, "admin_media", &[("product", product)], Some(cookie)).await;
+    let response = app
+        .call("admin_media", &[("product", product)], Some(cookie))
+        .await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -77,8 +79,8 @@ fn srcset(html: &str) -> Vec<(String, u32)> {
 }
 
 async fn an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_gallery(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "night-rain").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("night-rain").await;
     let done = upload(
         &app,
         &cookie,
@@ -107,13 +109,13 @@ async fn an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_galler
 
     // Make it the cover: the catalog card and the product page lead with it.
     let id = images[1]["image"].as_str().unwrap();
-    let moved = call(
-        &app,
-        "move_image",
-        &[("image", id), ("position", "0")],
-        Some(&cookie),
-    )
-    .await;
+    let moved = app
+        .call(
+            "move_image",
+            &[("image", id), ("position", "0")],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(moved.status(), 200);
     let (_, page) = app.get_text("/products/night-rain").await;
     let candidates = srcset(&page);
@@ -146,13 +148,13 @@ async fn an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_galler
         "the card uses the same thumbnails"
     );
 
-    let described = call(
-        &app,
-        "describe_image",
-        &[("image", id), ("alt", "Rain over the harbour")],
-        Some(&cookie),
-    )
-    .await;
+    let described = app
+        .call(
+            "describe_image",
+            &[("image", id), ("alt", "Rain over the harbour")],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(described.status(), 200);
     let (_, page) = app.get_text("/products/night-rain").await;
     assert!(page.contains("alt=\"Rain over the harbour\""));
@@ -164,14 +166,16 @@ async fn an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_galler
         .await
         .unwrap()
         .unwrap();
-    let removed = call(&app, "remove_image", &[("image", id)], Some(&cookie)).await;
+    let removed = app
+        .call("remove_image", &[("image", id)], Some(&cookie))
+        .await;
     assert_eq!(removed.status(), 200);
     let storage = app.storage();
     for key in [Some(row.s3_key), row.small_key, row.large_key]
         .into_iter()
         .flatten()
     {
-        assert_eq!(storage.head(&key).await.unwrap(), None, "{key} was deleted");
+        assert_eq!(storage.size(&key).await.unwrap(), None, "{key} was deleted");
     }
     let (_, page) = app.get_text("/products/night-rain").await;
     assert!(!page.contains("Rain over the harbour"));
@@ -179,8 +183,8 @@ async fn an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_galler
 }
 
 async fn an_image_upload_must_be_a_readable_picture(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "night-rain").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("night-rain").await;
     let not_a_type = start_for_status(&app, &cookie, &product, "image/svg+xml", 1000).await;
     assert_eq!(not_a_type, 400, "only PNG, JPEG, WebP and GIF");
     let too_big = start_for_status(&app, &cookie, &product, "image/png", 26 * 1024 * 1024).await;
@@ -232,15 +236,15 @@ async fn start_for_status(
         ("content_type", content_type),
         ("size", size.as_str()),
     ];
-    call(app, "start_upload", &args, Some(cookie))
+    app.call("start_upload", &args, Some(cookie))
         .await
         .status()
         .as_u16()
 }
 
 async fn old_file_versions_are_kept_until_purged(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "field-guide-to-quiet-software").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("field-guide-to-quiet-software").await;
     for edition in ["%PDF-1.7 first edition", "%PDF-1.7 second, longer edition"] {
         let done = upload(
             &app,
@@ -275,21 +279,21 @@ async fn old_file_versions_are_kept_until_purged(app: TestApp) {
     let storage = app.storage();
     for row in &rows {
         assert!(
-            storage.head(&row.s3_key).await.unwrap().is_some(),
+            storage.size(&row.s3_key).await.unwrap().is_some(),
             "both versions are stored"
         );
     }
 
-    let purged: usize = call_json(
-        &app,
-        "purge_old_versions",
-        &[("product", &product)],
-        Some(&cookie),
-    )
-    .await;
+    let purged: usize = app
+        .call_json(
+            "purge_old_versions",
+            &[("product", &product)],
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(purged, 1);
     for row in &rows {
-        let kept = storage.head(&row.s3_key).await.unwrap().is_some();
+        let kept = storage.size(&row.s3_key).await.unwrap().is_some();
         assert_eq!(
             kept,
             row.version == 2,
@@ -308,7 +312,9 @@ async fn old_file_versions_are_kept_until_purged(app: TestApp) {
         .unwrap()
         .pid
         .to_string();
-    let removed = call(&app, "remove_file", &[("file", &newest)], Some(&cookie)).await;
+    let removed = app
+        .call("remove_file", &[("file", &newest)], Some(&cookie))
+        .await;
     assert_eq!(removed.status(), 200);
     let (_, page) = app
         .get_text("/products/field-guide-to-quiet-software")
@@ -317,8 +323,8 @@ async fn old_file_versions_are_kept_until_purged(app: TestApp) {
 }
 
 async fn uploads_left_pending_for_a_day_are_aborted(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "mono-icons").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("mono-icons").await;
     let started = start_for(
         &app,
         &cookie,
@@ -335,13 +341,17 @@ async fn uploads_left_pending_for_a_day_are_aborted(app: TestApp) {
     let later = Clock::manual(chrono::Utc::now() + chrono::Duration::hours(25));
     let tomorrow = Uploads::new(app.db().await, app.storage(), later);
     assert_eq!(tomorrow.abort_stale().await.unwrap(), 1);
-    let resumed = call(&app, "resume_upload", &[("upload", upload)], Some(&cookie)).await;
+    let resumed = app
+        .call("resume_upload", &[("upload", upload)], Some(&cookie))
+        .await;
     assert_eq!(resumed.status(), 404, "the upload is gone");
 }
 
 async fn customers_cannot_touch_files_or_images(app: TestApp) {
-    let product = product_pid(&app, "night-rain").await;
-    let customer = register(&app, "shopper@example.com", "a shopper passphrase").await;
+    let product = app.product_pid("night-rain").await;
+    let customer = app
+        .register("shopper@example.com", "a shopper passphrase")
+        .await;
     let image = uuid::Uuid::now_v7().to_string();
     for (function, args) in [
         ("admin_media", vec![("product", product.as_str())]),
@@ -358,10 +368,10 @@ async fn customers_cannot_touch_files_or_images(app: TestApp) {
         ("remove_image", vec![("image", image.as_str())]),
         ("resume_upload", vec![("upload", image.as_str())]),
     ] {
-        let as_customer = call(&app, function, &args, Some(&customer)).await;
+        let as_customer = app.call(function, &args, Some(&customer)).await;
         assert_eq!(as_customer.status(), 403, "{function}");
         assert_eq!(
-            call(&app, function, &args, None).await.status(),
+            app.call(function, &args, None).await.status(),
             401,
             "{function}"
         );

@@ -2,12 +2,11 @@ use chrono::Utc;
 use domain::entities::product::{self, ProductKind, ProductStatus};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
-use crate::accounts::call;
 use crate::helpers::{TestApp, on_both_databases};
 
 /// `POST /api/list_products` with `args`; the titles found and the whole page.
 async fn search(app: &TestApp, args: &[(&str, &str)]) -> (Vec<String>, serde_json::Value) {
-    let response = call(app, "list_products", args, None).await;
+    let response = app.call("list_products", args, None).await;
     assert_eq!(response.status(), 200);
     let page: serde_json::Value = response.json().await.unwrap();
     let titles = page["products"]
@@ -88,7 +87,7 @@ async fn results_come_in_pages_of_twelve(app: TestApp) {
             kind: Set(ProductKind::Download),
             status: Set(ProductStatus::Published),
             price_minor: Set(100),
-            currency: Set("USD".into()),
+            currency: Set(domain::money::Currency::USD),
             pwyw_min_minor: Set(None),
             download_limit: Set(None),
             access_days: Set(None),

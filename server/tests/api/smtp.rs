@@ -5,7 +5,6 @@ use std::net::TcpListener;
 use std::process::{Child, Command};
 use std::time::Duration;
 
-use crate::accounts::call;
 use crate::helpers::spawn_app_in;
 
 struct SmtpServer {
@@ -73,13 +72,13 @@ async fn a_sign_in_link_is_mailed_through_smtp_as_text_and_html() {
         ],
     )
     .await;
-    let asked = call(
-        &app,
-        "request_magic_link",
-        &[("email", "buyer@example.com")],
-        None,
-    )
-    .await;
+    let asked = app
+        .call(
+            "request_magic_link",
+            &[("email", "buyer@example.com")],
+            None,
+        )
+        .await;
     assert_eq!(asked.status(), 200);
 
     let inbox = smtp.maildir.path().join("Maildir/new");
@@ -113,7 +112,7 @@ async fn a_sign_in_link_is_mailed_through_smtp_as_text_and_html() {
         "{message}"
     );
 
-    let mails = domain::mail::recent(&app.db().await, 10).await.unwrap();
+    let mails = app.outbox(10).await;
     assert_eq!(mails[0].status, domain::entities::mail::MailStatus::Sent);
 }
 
@@ -131,18 +130,18 @@ async fn mail_waits_in_the_outbox_while_the_smtp_server_is_down() {
         &[("DOWNLINK_SMTP_URL", &url)],
     )
     .await;
-    let asked = call(
-        &app,
-        "request_magic_link",
-        &[("email", "patient@example.com")],
-        None,
-    )
-    .await;
+    let asked = app
+        .call(
+            "request_magic_link",
+            &[("email", "patient@example.com")],
+            None,
+        )
+        .await;
     assert_eq!(asked.status(), 200, "the request does not wait for SMTP");
 
-    let db = app.db().await;
+    let reports = domain::admin::Reports::new(app.db().await);
     for _ in 0..50 {
-        let mail = domain::mail::recent(&db, 1).await.unwrap().remove(0);
+        let mail = reports.outbox(1).await.unwrap().remove(0);
         if mail.attempts >= 1 {
             assert_eq!(mail.status, domain::entities::mail::MailStatus::Pending);
             assert!(mail.last_error.is_some_and(|e| e.contains("smtp")));

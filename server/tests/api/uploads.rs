@@ -1,14 +1,9 @@
 //! Multipart uploads through presigned URLs against the embedded S3 endpoint.
 
-use domain::accounts::Accounts;
-use domain::clock::Clock;
-use domain::entities::product;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::accounts::{call, call_json, register, session_cookie, sign_in};
 use crate::helpers::{TestApp, on_both_databases};
 
 const MIB: usize = 1024 * 1024;
@@ -16,25 +11,6 @@ const MIB: usize = 1024 * 1024;
 /// Byte `i` of a test file: varied, reproducible, no memory needed.
 fn byte_at(i: usize) -> u8 {
     (i.wrapping_mul(2_654_435_761) >> 13) as u8
-}
-
-pub async fn admin_cookie(app: &TestApp) -> String {
-    Accounts::new(app.db().await, Clock::System, app.address.clone())
-        .create_admin("uploader@example.com", "an uploader passphrase")
-        .await
-        .unwrap();
-    session_cookie(&sign_in(app, "uploader@example.com", "an uploader passphrase").await).unwrap()
-}
-
-pub async fn product_pid(app: &TestApp, slug: &str) -> String {
-    product::Entity::find()
-        .filter(product::Column::Slug.eq(slug))
-        .one(&app.db().await)
-        .await
-        .unwrap()
-        .unwrap()
-        .pid
-        .to_string()
 }
 
 /// PUTs bytes `range` of the test file to a presigned URL over a raw
@@ -121,19 +97,19 @@ pub async fn start_for(
     content_type: &str,
     size: usize,
 ) -> serde_json::Value {
-    let response = call(
-        app,
-        "start_upload",
-        &[
-            ("product", product),
-            ("purpose", purpose),
-            ("filename", name),
-            ("content_type", content_type),
-            ("size", &size.to_string()),
-        ],
-        Some(cookie),
-    )
-    .await;
+    let response = app
+        .call(
+            "start_upload",
+            &[
+                ("product", product),
+                ("purpose", purpose),
+                ("filename", name),
+                ("content_type", content_type),
+                ("size", &size.to_string()),
+            ],
+            Some(cookie),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     response.json().await.unwrap()
 }
@@ -148,8 +124,8 @@ pub fn part_urls(started: &serde_json::Value) -> Vec<String> {
 }
 
 async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "pixel-sorter").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("pixel-sorter").await;
     let size = 20 * MIB;
     let started = start(&app, &cookie, &product, "pixel-sorter-2.2.zip", size).await;
     let upload = started["upload"].as_str().unwrap().to_owned();
@@ -172,8 +148,9 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
         "dropped"
     );
 
-    let resumed: serde_json::Value =
-        call_json(&app, "resume_upload", &[("upload", &upload)], Some(&cookie)).await;
+    let resumed: serde_json::Value = app
+        .call_json("resume_upload", &[("upload", &upload)], Some(&cookie))
+        .await;
     assert_eq!(
         resumed["received"],
         serde_json::json!([1]),
@@ -191,25 +168,17 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
         part_urls(&resumed).remove(0),
         part_urls(&resumed).remove(1),
     ];
-    let early = call(
-        &app,
-        "complete_upload",
-        &[("upload", &upload)],
-        Some(&cookie),
-    )
-    .await;
+    let early = app
+        .call("complete_upload", &[("upload", &upload)], Some(&cookie))
+        .await;
     assert_eq!(early.status(), 409, "parts are missing");
 
     // Resume: send only what S3 does not have.
     assert_eq!(put_part(&urls[1], 8 * MIB..16 * MIB, None).await, Some(200));
     assert_eq!(put_part(&urls[2], 16 * MIB..size, None).await, Some(200));
-    let done = call(
-        &app,
-        "complete_upload",
-        &[("upload", &upload)],
-        Some(&cookie),
-    )
-    .await;
+    let done = app
+        .call("complete_upload", &[("upload", &upload)], Some(&cookie))
+        .await;
     assert_eq!(done.status(), 200);
     let file: serde_json::Value = done.json().await.unwrap();
     assert_eq!(file["kind"], "file");
@@ -229,13 +198,9 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
     let url = part_urls(&again).remove(0);
     assert_eq!(put_part(&url, 0..3 * MIB, None).await, Some(200));
     let upload = again["upload"].as_str().unwrap();
-    let second: serde_json::Value = call_json(
-        &app,
-        "complete_upload",
-        &[("upload", upload)],
-        Some(&cookie),
-    )
-    .await;
+    let second: serde_json::Value = app
+        .call_json("complete_upload", &[("upload", upload)], Some(&cookie))
+        .await;
     assert_eq!(second["version"], 2);
     let (_, html) = app.get_text("/products/pixel-sorter").await;
     assert!(
@@ -245,29 +210,29 @@ async fn an_upload_resumes_after_a_dropped_part_and_records_a_new_version(app: T
 }
 
 async fn a_cancelled_upload_is_gone(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "mono-icons").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("mono-icons").await;
     let started = start(&app, &cookie, &product, "extra.zip", MIB).await;
     let upload = started["upload"].as_str().unwrap();
     assert_eq!(
         put_part(&part_urls(&started)[0], 0..MIB, None).await,
         Some(200)
     );
-    let cancelled = call(&app, "cancel_upload", &[("upload", upload)], Some(&cookie)).await;
+    let cancelled = app
+        .call("cancel_upload", &[("upload", upload)], Some(&cookie))
+        .await;
     assert_eq!(cancelled.status(), 200);
-    let after = call(
-        &app,
-        "complete_upload",
-        &[("upload", upload)],
-        Some(&cookie),
-    )
-    .await;
+    let after = app
+        .call("complete_upload", &[("upload", upload)], Some(&cookie))
+        .await;
     assert_eq!(after.status(), 404);
 }
 
 async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
-    let product = product_pid(&app, "mono-icons").await;
-    let customer = register(&app, "shopper@example.com", "a shopper passphrase").await;
+    let product = app.product_pid("mono-icons").await;
+    let customer = app
+        .register("shopper@example.com", "a shopper passphrase")
+        .await;
     let args = [
         ("product", product.as_str()),
         ("purpose", "file"),
@@ -276,14 +241,14 @@ async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
         ("size", "10"),
     ];
     assert_eq!(
-        call(&app, "start_upload", &args, Some(&customer))
+        app.call("start_upload", &args, Some(&customer))
             .await
             .status(),
         403
     );
-    assert_eq!(call(&app, "start_upload", &args, None).await.status(), 401);
+    assert_eq!(app.call("start_upload", &args, None).await.status(), 401);
 
-    let admin = admin_cookie(&app).await;
+    let admin = app.admin().await;
     for (name, value, status) in [
         ("filename", "../../etc/passwd", 400),
         ("content_type", "not a type", 400),
@@ -295,25 +260,21 @@ async fn uploads_are_for_admins_and_check_their_input(app: TestApp) {
             .iter()
             .map(|(k, v)| if *k == name { (*k, value) } else { (*k, *v) })
             .collect();
-        let response = call(&app, "start_upload", &args, Some(&admin)).await;
+        let response = app.call("start_upload", &args, Some(&admin)).await;
         assert_eq!(response.status(), status, "{name}={value}");
     }
 }
 
 async fn a_file_that_is_not_what_it_claims_is_refused(app: TestApp) {
-    let cookie = admin_cookie(&app).await;
-    let product = product_pid(&app, "field-guide-to-quiet-software").await;
+    let cookie = app.admin().await;
+    let product = app.product_pid("field-guide-to-quiet-software").await;
     let started = start_typed(&app, &cookie, &product, "book.pdf", "application/pdf", MIB).await;
     let url = part_urls(&started).remove(0);
     assert_eq!(put_part(&url, 0..MIB, None).await, Some(200));
     let upload = started["upload"].as_str().unwrap();
-    let refused = call(
-        &app,
-        "complete_upload",
-        &[("upload", upload)],
-        Some(&cookie),
-    )
-    .await;
+    let refused = app
+        .call("complete_upload", &[("upload", upload)], Some(&cookie))
+        .await;
     assert_eq!(refused.status(), 409);
     assert!(
         refused

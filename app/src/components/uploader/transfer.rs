@@ -19,12 +19,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{File, ProgressEvent, XmlHttpRequest};
 
-use crate::api::{cancel_upload, complete_upload, resume_upload, start_upload};
+use crate::api::{cancel_upload, complete_upload, resume_upload, start_upload, upload_outcome};
 use crate::error::AppError;
-use crate::views::{StartedUploadView, UploadedView};
+use crate::views::{StartedUploadView, UploadPurpose, UploadedView};
 
 /// Parts in flight at once.
 const PARALLEL_PARTS: usize = 3;
+/// How often a file the server checks in the background is asked after.
+const CHECK_POLL_MS: i32 = 1_000;
 /// Waits before each retry of a failed part, in milliseconds.
 const RETRY_DELAYS_MS: [i32; 3] = [500, 1_000, 2_000];
 
@@ -47,12 +49,14 @@ pub enum Outcome {
 }
 
 /// One attempt at sending `file`: resumes the upload remembered for this file,
-/// or starts one. `progress` gets the bytes S3 has so far.
+/// or starts one. `progress` gets the bytes S3 has so far; `checking` is called
+/// when every byte is there and the server is checking the file.
 pub async fn attempt(
     file: &File,
     product: &str,
-    purpose: &str,
+    purpose: UploadPurpose,
     progress: Rc<dyn Fn(u64)>,
+    checking: Rc<dyn Fn()>,
     commands: &mut mpsc::UnboundedReceiver<Command>,
 ) -> Outcome {
     let memo = memo_key(file, product, purpose);
@@ -138,7 +142,17 @@ pub async fn attempt(
             };
         }
     }
-    match complete_upload(plan.upload.clone()).await {
+    checking();
+    let mut answer = complete_upload(plan.upload.clone()).await;
+    // A large file is checked in the background: ask until it is done.
+    while matches!(answer, Ok(UploadedView::Processing)) {
+        sleep(CHECK_POLL_MS).await;
+        answer = match upload_outcome(plan.upload.clone()).await {
+            Err(AppError::Network) => Ok(UploadedView::Processing),
+            other => other,
+        };
+    }
+    match answer {
         Ok(done) => {
             remember(&memo, None);
             Outcome::Done(done)
@@ -152,7 +166,7 @@ pub async fn attempt(
 }
 
 /// Cancels the upload remembered for `file`, if any (after it was paused).
-pub async fn forget(file: &File, product: &str, purpose: &str) {
+pub async fn forget(file: &File, product: &str, purpose: UploadPurpose) {
     let memo = memo_key(file, product, purpose);
     if let Some(upload) = recalled(&memo) {
         remember(&memo, None);
@@ -164,7 +178,7 @@ pub async fn forget(file: &File, product: &str, purpose: &str) {
 async fn plan(
     file: &File,
     product: &str,
-    purpose: &str,
+    purpose: UploadPurpose,
     memo: &str,
 ) -> Result<StartedUploadView, AppError> {
     if let Some(upload) = recalled(memo) {
@@ -180,7 +194,7 @@ async fn plan(
     };
     start_upload(
         product.to_owned(),
-        purpose.to_owned(),
+        purpose,
         file.name(),
         content_type,
         file.size() as u64,
@@ -190,9 +204,10 @@ async fn plan(
 
 /// The key under which a started upload of this very file is remembered, so
 /// picking it again after a reload resumes instead of starting over.
-fn memo_key(file: &File, product: &str, purpose: &str) -> String {
+fn memo_key(file: &File, product: &str, purpose: UploadPurpose) -> String {
     format!(
-        "downlink.upload:{product}:{purpose}:{}:{}:{}",
+        "downlink.upload:{product}:{}:{}:{}:{}",
+        purpose.as_str(),
         file.name(),
         file.size(),
         file.last_modified()

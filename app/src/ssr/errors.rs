@@ -1,0 +1,106 @@
+//! Domain errors as the one [`AppError`] that crosses the wire. Conversions are
+//! pure: the HTTP status follows from the error, set where every server
+//! function's answer passes (the server's `server_fns` layer). Internal causes
+//! are logged with the request id and never sent.
+
+use domain::accounts::AccountError;
+use domain::catalog::CatalogError;
+use domain::gallery::GalleryError;
+use domain::product_files::FilesError;
+use domain::products::EditorError;
+use domain::uploads::UploadError;
+
+use super::internal;
+use crate::error::AppError;
+use crate::views::FieldErrorView;
+
+impl From<sea_orm::DbErr> for AppError {
+    /// A database failure is internal: logged with the request id, never sent.
+    fn from(err: sea_orm::DbErr) -> Self {
+        internal(err)
+    }
+}
+
+impl From<CatalogError> for AppError {
+    fn from(err: CatalogError) -> Self {
+        match err {
+            CatalogError::NotFound => Self::NotFound,
+            other => internal(other),
+        }
+    }
+}
+
+impl From<EditorError> for AppError {
+    fn from(err: EditorError) -> Self {
+        match err {
+            EditorError::NotFound => Self::NotFound,
+            EditorError::Invalid(errors) => Self::InvalidFields(
+                errors
+                    .into_iter()
+                    .map(|e| FieldErrorView {
+                        field: e.field.to_owned(),
+                        message: e.message,
+                    })
+                    .collect(),
+            ),
+            EditorError::Database(err) => internal(err),
+        }
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(err: AccountError) -> Self {
+        use AccountError as E;
+        match err {
+            E::InvalidEmail(_)
+            | E::PasswordTooShort
+            | E::PasswordTooLong
+            | E::InvalidCredentials
+            | E::WrongCurrentPassword
+            | E::InvalidLink => Self::Validation(err.to_string()),
+            E::EmailTaken => Self::Conflict(err.to_string()),
+            E::NoSuchAccount => Self::Unauthorized,
+            E::Busy { retry_after_secs } | E::TooManyAttempts { retry_after_secs } => {
+                Self::TooManyRequests { retry_after_secs }
+            }
+            E::Database(_) | E::Hash(_) => internal(err),
+        }
+    }
+}
+
+impl From<UploadError> for AppError {
+    fn from(err: UploadError) -> Self {
+        use UploadError as E;
+        match err {
+            E::NoSuchProduct | E::NoSuchUpload => Self::NotFound,
+            E::InvalidFilename | E::InvalidContentType | E::InvalidSize | E::UnsupportedImage => {
+                Self::Validation(err.to_string())
+            }
+            E::Incomplete { .. } | E::SizeMismatch { .. } | E::WrongFormat { .. } => {
+                Self::Conflict(err.to_string())
+            }
+            E::Gallery(err) => err.into(),
+            E::Storage(_) | E::Database(_) => internal(err),
+        }
+    }
+}
+
+impl From<GalleryError> for AppError {
+    fn from(err: GalleryError) -> Self {
+        use GalleryError as E;
+        match err {
+            E::NoSuchProduct | E::NoSuchImage => Self::NotFound,
+            E::InvalidAlt | E::Image(_) => Self::Validation(err.to_string()),
+            E::Storage(_) | E::Database(_) => internal(err),
+        }
+    }
+}
+
+impl From<FilesError> for AppError {
+    fn from(err: FilesError) -> Self {
+        match err {
+            FilesError::NoSuchProduct | FilesError::NoSuchFile => Self::NotFound,
+            other => internal(other),
+        }
+    }
+}
