@@ -3,6 +3,8 @@
 //! and CORS for the store's origin. It lets the same aws-sdk-s3 code run with no
 //! object store installed.
 
+mod compat;
+
 use domain::secret::Secret;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder as ConnBuilder;
@@ -64,7 +66,7 @@ pub async fn start(
         .map_err(|err| EmbeddedS3Error::Folder(root.display().to_string(), err))?;
     let fs = s3s_fs::FileSystem::new(root)
         .map_err(|err| EmbeddedS3Error::FileSystem(format!("{err:?}")))?;
-    let mut builder = S3ServiceBuilder::new(fs);
+    let mut builder = S3ServiceBuilder::new(compat::Compatible(fs));
     builder.set_auth(SimpleAuth::from_single(
         access_key,
         secret_key.expose().to_owned(),

@@ -37,6 +37,10 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// The sender of outgoing mail (`DOWNLINK_MAIL_FROM`).
     pub mail_from: String,
+    /// Uploaded files up to this size are checked (joined and hashed) within the
+    /// completing request; larger ones by a background job
+    /// (`DOWNLINK_UPLOAD_INLINE_CHECK_BYTES`).
+    pub upload_inline_check: u64,
     /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed
     /// (`DOWNLINK_TRUSTED_PROXIES`, comma-separated CIDRs); empty by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -168,6 +172,11 @@ impl Settings {
             mail_from: get("DOWNLINK_MAIL_FROM")
                 .unwrap_or("Downlink <no-reply@localhost>")
                 .to_owned(),
+            upload_inline_check: parse(
+                &vars,
+                "DOWNLINK_UPLOAD_INLINE_CHECK_BYTES",
+                &domain::uploads::INLINE_COMPLETION_MAX.to_string(),
+            )?,
             trusted_proxies: trusted_proxies(get("DOWNLINK_TRUSTED_PROXIES").unwrap_or(""))?,
         })
     }

@@ -121,7 +121,8 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
-        let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone());
+        let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
+            .with_inline_completion_max(settings.upload_inline_check);
         let state = AppState {
             leptos_options,
             app: app::ssr::AppContext {

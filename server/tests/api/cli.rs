@@ -137,3 +137,61 @@ fn sigterm_stops_the_server_gracefully() {
         "{rest:?}"
     );
 }
+
+/// Starts the server binary over `data_dir` on database `url` and waits for
+/// "serving"; answers the process, or its stderr when it died instead.
+fn start_serving(
+    data_dir: &std::path::Path,
+    url: &str,
+) -> std::thread::JoinHandle<Result<std::process::Child, String>> {
+    let mut command = server(data_dir);
+    command
+        .env("DOWNLINK_DATABASE_URL", url)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    std::thread::spawn(move || {
+        let mut child = command.spawn().map_err(|e| e.to_string())?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        if lines.any(|line| line.unwrap_or_default().contains("Downlink is serving")) {
+            return Ok(child);
+        }
+        let output = child.wait_with_output().map_err(|e| e.to_string())?;
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    })
+}
+
+#[tokio::test]
+async fn two_instances_starting_at_once_on_an_empty_postgres_both_come_up() {
+    let (server_url, name) = crate::helpers::fresh_postgres_database().await;
+    let url = format!("{server_url}/{name}");
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = start_serving(one.path(), &url);
+    let second = start_serving(two.path(), &url);
+    let mut children = Vec::new();
+    for started in [first, second] {
+        match started.join().unwrap() {
+            Ok(child) => children.push(child),
+            Err(stderr) => panic!("an instance died starting: {stderr}"),
+        }
+    }
+    for mut child in children {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let db = Database::connect(&url).await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM products",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.try_get_by_index::<i64>(0).unwrap(),
+        6,
+        "the demo catalog, once"
+    );
+}

@@ -196,7 +196,7 @@ pub fn postgres_server_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
-async fn fresh_postgres_database() -> (String, String) {
+pub async fn fresh_postgres_database() -> (String, String) {
     let server = postgres_server_url();
     let admin = Database::connect(format!("{server}/postgres"))
         .await
@@ -224,12 +224,18 @@ fn site_dir(data_dir: &Path) -> PathBuf {
 
 /// Starts a store on `backend` and waits until it listens.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Starts a store on `backend` with `extra` settings on top of the test
+/// defaults.
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let postgres = match backend {
         Backend::Sqlite => None,
         Backend::Postgres => Some(fresh_postgres_database().await),
     };
-    spawn_app_in(data_dir, postgres, &[]).await
+    spawn_app_in(data_dir, postgres, extra).await
 }
 
 /// Starts a store over an existing data dir (to test restarts), with `extra`

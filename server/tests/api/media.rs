@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, image_sources, on_both_databases};
 use crate::uploads::{part_urls, start_for};
 
 /// A photo-like PNG of `width` x `height` pixels.
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let photo = RgbImage::from_fn(width, height, |x, y| {
         Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
     });

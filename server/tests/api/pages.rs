@@ -97,3 +97,31 @@ async fn a_description_is_markdown_and_no_script_survives(app: TestApp) {
 }
 
 on_both_databases!(a_description_is_markdown_and_no_script_survives);
+
+async fn a_membership_shows_the_period_it_renews_for(app: TestApp) {
+    use domain::entities::product;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let (_, catalog) = app.get_text("/").await;
+    assert!(catalog.contains("$5.00 / month"), "30 days read as a month");
+    let db = app.db().await;
+    let insider = product::Entity::find()
+        .filter(product::Column::Slug.eq("downlink-insider"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut yearly: product::ActiveModel = insider.into();
+    yearly.access_days = Set(Some(365));
+    yearly.update(&db).await.unwrap();
+    let (_, catalog) = app.get_text("/").await;
+    assert!(
+        catalog.contains("$5.00 / year"),
+        "a card says what it renews for"
+    );
+    assert!(!catalog.contains("/ month"));
+    let (_, page) = app.get_text("/products/downlink-insider").await;
+    assert!(page.contains("/ year"));
+    assert!(!page.contains("/ month"));
+}
+
+on_both_databases!(a_membership_shows_the_period_it_renews_for);
