@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalog;
+pub mod mailed_links;
 pub mod media;
 pub mod products;
 pub mod uploads;
@@ -11,6 +12,7 @@ pub mod uploads;
 pub use accounts::*;
 pub use admin::*;
 pub use catalog::*;
+pub use mailed_links::*;
 pub use media::*;
 pub use products::*;
 pub use uploads::*;

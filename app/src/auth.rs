@@ -4,7 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::{Register, ResetPassword, SignIn, SignInWithLink, SignOut, current_user};
+use crate::api::{
+    ConfirmEmail, Register, ResetPassword, SignIn, SignInWithLink, SignOut, current_user,
+};
 use crate::error::AppError;
 use crate::views::UserView;
 
@@ -16,6 +18,7 @@ pub struct Auth {
     pub sign_out: ServerAction<SignOut>,
     pub sign_in_with_link: ServerAction<SignInWithLink>,
     pub reset_password: ServerAction<ResetPassword>,
+    pub confirm_email: ServerAction<ConfirmEmail>,
     pub user: Resource<Result<Option<UserView>, AppError>>,
 }
 
@@ -28,6 +31,7 @@ pub fn provide_auth() {
     let sign_out = ServerAction::<SignOut>::new();
     let sign_in_with_link = ServerAction::<SignInWithLink>::new();
     let reset_password = ServerAction::<ResetPassword>::new();
+    let confirm_email = ServerAction::<ConfirmEmail>::new();
     let user = Resource::new(
         move || {
             (
@@ -36,6 +40,7 @@ pub fn provide_auth() {
                 sign_out.version().get(),
                 sign_in_with_link.version().get(),
                 reset_password.version().get(),
+                confirm_email.version().get(),
             )
         },
         |_| current_user(),
@@ -46,6 +51,7 @@ pub fn provide_auth() {
         sign_out,
         sign_in_with_link,
         reset_password,
+        confirm_email,
         user,
     });
 }

@@ -15,7 +15,7 @@ use crate::pages::admin_outbox::AdminOutboxPage;
 use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
 use crate::pages::catalog::CatalogPage;
 use crate::pages::mailed_links::{
-    ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, UseMagicLinkPage,
+    ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, UseMagicLinkPage,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::product::ProductPage;
@@ -83,6 +83,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/account/magic") view=UseMagicLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/account/confirm") view=ConfirmEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async/>

@@ -91,6 +91,33 @@ pub struct UserView {
     pub is_admin: bool,
     /// False for a guest who signed in by mail and has not set a password.
     pub has_password: bool,
+    /// Whether the address is proven (a mailed link was followed).
+    pub verified: bool,
+}
+
+/// A device signed in to the account, as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    /// The browser, as its user agent names it (`Firefox on Linux`).
+    pub device: String,
+    /// The address it signed in from.
+    pub ip: String,
+    /// When it signed in, UTC.
+    pub signed_in: String,
+    /// The device asking.
+    pub current: bool,
+}
+
+/// What a mailed link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailedLink {
+    /// A one-time sign-in link.
+    SignIn,
+    /// A password reset.
+    Reset,
+    /// An address confirmation.
+    Confirm,
 }
 
 /// A mail as the admin outbox lists it.

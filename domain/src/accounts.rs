@@ -1,11 +1,14 @@
-//! Accounts: registration, sign-in checks, password changes and admins created
-//! from the command line. Emails are normalized with `Email::parse`; passwords
-//! are hashed with argon2id (`password`).
+//! Accounts: registration, sign-in checks and admins created from the command
+//! line; mailed links that sign in, reset a password or prove an address
+//! (`links`); password changes and the account's signed-in devices
+//! (`devices`). Emails are normalized with `Email::parse`; passwords are
+//! hashed with argon2id, off the async workers (`password`).
 
+mod devices;
 mod links;
 mod password;
 
-pub use links::{MAGIC_LINK_TTL, RESET_TTL};
+pub use links::{CONFIRM_TTL, MAGIC_LINK_TTL, RESET_TTL};
 
 pub use password::{Hasher, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, hash_password, verify_password};
 
@@ -84,11 +87,13 @@ impl fmt::Display for AdminOutcome {
     }
 }
 
-/// A new account row: a fresh public id, created and updated `now`.
+/// A new account row: a fresh public id, created and updated `now`; its
+/// address proven already (`verified`) or not.
 fn new_user(
     email: &str,
     password_hash: Option<String>,
     role: Role,
+    verified: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> user::ActiveModel {
     user::ActiveModel {
@@ -96,6 +101,7 @@ fn new_user(
         email: Set(email.to_owned()),
         password_hash: Set(password_hash),
         role: Set(role),
+        email_verified_at: Set(verified.then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -125,15 +131,21 @@ impl Accounts {
         }
     }
 
-    /// Opens a customer account.
+    /// Opens a customer account with a password. Its address is not proven
+    /// yet: a confirmation link is mailed (in the same transaction), and until
+    /// it is followed the account holds nothing of value. Whoever proves the
+    /// address from another browser takes the account over, password cleared
+    /// (see `verify_email`), so registering someone else's address gains
+    /// nothing.
     pub async fn register(&self, email: &str, password: &str) -> Result<user::Model, AccountError> {
         let email = Email::parse(email)?;
         let hash = self.hasher.hash(password).await?;
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let user = new_user(email.as_str(), Some(hash), Role::Customer, now)
+        let user = new_user(email.as_str(), Some(hash), Role::Customer, false, now)
             .insert(&txn)
             .await?;
+        self.mail_confirmation(&txn, &email).await?;
         txn.commit().await?;
         Ok(user)
     }
@@ -174,35 +186,6 @@ impl Accounts {
         }
     }
 
-    /// Replaces the password of `user` after checking the current one, or sets
-    /// the first password of a guest account.
-    pub async fn change_password(
-        &self,
-        user: Uuid,
-        current: &str,
-        new: &str,
-    ) -> Result<(), AccountError> {
-        let found = self
-            .by_pid(user)
-            .await?
-            .ok_or(AccountError::NoSuchAccount)?;
-        // A guest (signed in by mail, no password yet) claims the account by
-        // setting one; everyone else proves they know the current password.
-        if let Some(hash) = found.password_hash.as_deref()
-            && !self.hasher.verify(current, Some(hash)).await?
-        {
-            return Err(AccountError::WrongCurrentPassword);
-        }
-        let hash = self.hasher.hash(new).await?;
-        let txn = begin_write(&self.db).await?;
-        let mut active: user::ActiveModel = found.into();
-        active.password_hash = Set(Some(hash));
-        active.updated_at = Set(self.clock.now());
-        active.update(&txn).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
     /// The account with public id `pid`.
     pub async fn by_pid(&self, pid: Uuid) -> Result<Option<user::Model>, AccountError> {
         Ok(user::Entity::find()
@@ -211,7 +194,10 @@ impl Accounts {
             .await?)
     }
 
-    async fn by_email(&self, email: &Email) -> Result<Option<user::Model>, AccountError> {
+    pub(crate) async fn by_email(
+        &self,
+        email: &Email,
+    ) -> Result<Option<user::Model>, AccountError> {
         Ok(user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
             .one(&self.db)
@@ -235,15 +221,18 @@ impl Accounts {
             .await?;
         let outcome = match existing {
             Some(found) => {
+                let verified = found.email_verified_at.unwrap_or(now);
                 let mut active: user::ActiveModel = found.into();
                 active.role = Set(Role::Admin);
+                // The operator vouches for the address.
+                active.email_verified_at = Set(Some(verified));
                 active.password_hash = Set(Some(hash));
                 active.updated_at = Set(now);
                 active.update(&txn).await?;
                 AdminOutcome::Promoted(email)
             }
             None => {
-                new_user(email.as_str(), Some(hash), Role::Admin, now)
+                new_user(email.as_str(), Some(hash), Role::Admin, true, now)
                     .insert(&txn)
                     .await?;
                 AdminOutcome::Created(email)

@@ -18,5 +18,6 @@ pub mod product_files;
 pub mod products;
 pub mod rate_limit;
 pub mod secret;
+pub mod sessions;
 pub mod storage;
 pub mod uploads;

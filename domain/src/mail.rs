@@ -139,10 +139,19 @@ pub async fn deliver_due(
         }
         let outcome = send(transport, &row).await;
         let attempts = row.attempts + 1;
+        let bodies = (mask_tokens(&row.text_body), mask_tokens(&row.html_body));
         let mut active: mail::ActiveModel = row.into();
         active.attempts = Set(attempts);
         match outcome {
             Ok(()) => {
+                // Delivered over SMTP, the mail's links are the recipient's
+                // alone: what stays in the outbox no longer holds a usable
+                // token. (With no SMTP server the outbox is the delivery, so
+                // there they stay readable.)
+                if matches!(transport, Transport::Smtp { .. }) {
+                    active.text_body = Set(bodies.0);
+                    active.html_body = Set(bodies.1);
+                }
                 active.status = Set(MailStatus::Sent);
                 active.sent_at = Set(Some(clock.now()));
                 active.last_error = Set(None);
@@ -204,6 +213,35 @@ async fn send(transport: &Transport, row: &mail::Model) -> Result<(), String> {
         .map_err(|e| format!("smtp: {e}"))
 }
 
+/// What replaces a token's value in a delivered mail kept in the outbox.
+pub const MASKED_TOKEN: &str = "(removed after delivery)";
+
+/// `text` with the value of every `token=` parameter (a mailed link's secret)
+/// replaced by [`MASKED_TOKEN`].
+pub fn mask_tokens(text: &str) -> String {
+    replace_tokens(text, MASKED_TOKEN)
+}
+
+/// `text` with the value of every `token=` parameter replaced by
+/// `replacement` (for mails kept after delivery, and for logs).
+pub fn replace_tokens(text: &str, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("token=") {
+        let value_start = at + "token=".len();
+        out.push_str(&rest[..value_start]);
+        let value_len = rest[value_start..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+            .unwrap_or(rest.len() - value_start);
+        if value_len > 0 {
+            out.push_str(replacement);
+        }
+        rest = &rest[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Escapes text for HTML mail bodies.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -231,6 +269,20 @@ mod tests {
         assert_eq!(backoff(3), Duration::seconds(240));
         assert_eq!(backoff(7), Duration::seconds(3600));
         assert_eq!(backoff(50), Duration::seconds(3600));
+    }
+
+    #[test]
+    fn delivered_mails_keep_no_usable_token() {
+        let text = "Sign in: https://shop.example/account/magic?token=0a1b2c3d&x=1\nBye";
+        assert_eq!(
+            mask_tokens(text),
+            "Sign in: https://shop.example/account/magic?token=(removed after delivery)&x=1\nBye"
+        );
+        let html = r#"<a href="https://s/account/reset?token=ff00ee">Reset</a> token="#;
+        assert_eq!(
+            mask_tokens(html),
+            r#"<a href="https://s/account/reset?token=(removed after delivery)">Reset</a> token="#
+        );
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub enum Guarded {
     Register,
     /// Changing a password (each costs two password hashes).
     PasswordChange,
+    /// Asking for another address-confirmation mail.
+    ConfirmationRequest,
+    /// Looking up whose account a mailed link is for.
+    LinkLookup,
 }
 
 impl Guarded {
@@ -47,8 +51,9 @@ impl Guarded {
         let (ip, account) = match self {
             Self::SignIn => (30, 10),
             Self::MagicLinkRequest | Self::ResetRequest | Self::TokenUse => (10, 3),
-            Self::Register => (10, 3),
+            Self::Register | Self::ConfirmationRequest => (10, 3),
             Self::PasswordChange => (10, 5),
+            Self::LinkLookup => (60, 60),
         };
         (Limit { max: ip, per }, Limit { max: account, per })
     }

@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::secret::Secret;
 
+pub mod disposition;
 mod multipart;
 
 pub use multipart::{ObjectDigest, UploadedPart};

@@ -17,13 +17,14 @@ use crate::db::begin_write;
 use crate::entities::upload::{self, UploadPurpose, UploadStatus};
 use crate::gallery::{Gallery, GalleryError};
 use crate::images::MAX_IMAGE_BYTES;
+use crate::storage::disposition::attachment;
 use crate::storage::{Storage, StorageError};
 
 mod checks;
 mod completion;
 mod stale;
 
-pub use checks::{format_matches, part_size_for};
+pub use checks::{CHECKED_TYPES, format_matches, part_size_for, stored_type};
 use checks::{valid_content_type, valid_filename};
 pub use completion::{Completed, Completion, UploadState};
 
@@ -141,10 +142,11 @@ impl Uploads {
         if !valid_filename(filename) {
             return Err(UploadError::InvalidFilename);
         }
-        let content_type = content_type.trim().to_ascii_lowercase();
-        if !valid_content_type(&content_type) {
+        let declared = content_type.trim().to_ascii_lowercase();
+        if !valid_content_type(&declared) {
             return Err(UploadError::InvalidContentType);
         }
+        let content_type = stored_type(&declared).to_owned();
         if size == 0 || size > MAX_FILE_SIZE {
             return Err(UploadError::InvalidSize);
         }
@@ -162,7 +164,12 @@ impl Uploads {
             UploadPurpose::Image => "images",
         };
         let key = format!("products/{}/{folder}/{pid}", product.pid);
-        let upload_id = self.storage.create_multipart(&key, &content_type).await?;
+        // A file is always an attachment, under its own name however exotic.
+        let disposition = (purpose == UploadPurpose::File).then(|| attachment(filename));
+        let upload_id = self
+            .storage
+            .create_multipart(&key, &content_type, disposition.as_deref())
+            .await?;
         let part_size = part_size_for(size);
         let count =
             i32::try_from(size.div_ceil(part_size)).map_err(|_| UploadError::InvalidSize)?;

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support';
 
 test('an unknown address shows the 404 page with a way back', async ({ page }) => {
   const response = await page.goto('/this/does/not/exist');

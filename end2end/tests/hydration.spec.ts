@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support';
 
 // The pay-what-you-want field quotes the typed amount live once the page has
 // hydrated. Without JavaScript the server-rendered suggestion and minimum stay.

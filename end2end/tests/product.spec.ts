@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support';
 
 test('a product page shows its cover, price and included files', async ({ page }) => {
   await page.goto('/products/field-guide-to-quiet-software');

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support';
 
 test('a shopper finds a product by searching and filters by tag', async ({ page }) => {
   await page.goto('/');

@@ -1,6 +1,28 @@
-// Helpers shared by specs.
+// Helpers shared by specs, and the `test` every spec uses: it fails a test
+// whose pages broke the Content-Security-Policy (the browser reports each
+// violation on the console).
 import { execFileSync } from 'node:child_process';
-import { expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
+
+export { expect };
+
+export const test = base.extend<{ cspViolations: void }>({
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      const csp = /Content[ -]Security[ -]Policy|Refused to (load|execute|compile|connect|apply)/i;
+      page.on('console', (message) => {
+        if (csp.test(message.text())) violations.push(message.text());
+      });
+      page.on('pageerror', (error) => {
+        if (csp.test(error.message)) violations.push(error.message);
+      });
+      await use();
+      expect(violations, 'no Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /// A unique address per call, so specs can run in parallel and again.
 export function uniqueEmail(tag: string): string {
@@ -25,6 +47,6 @@ export async function signIn(page: Page, email: string, password: string): Promi
 
 export async function signOut(page: Page): Promise<void> {
   await page.goto('/account');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/$/);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
-import { createAdmin, signIn, signOut, uniqueEmail } from './support';
+import { type Page } from '@playwright/test';
+import { createAdmin, expect, signIn, signOut, test, uniqueEmail } from './support';
 
 const MIB = 1024 * 1024;
 

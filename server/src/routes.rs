@@ -4,6 +4,7 @@
 //! tracing, timeouts, body limits and panic recovery.
 
 pub mod client;
+mod headers;
 mod health;
 mod middleware;
 mod origin_check;
@@ -13,7 +14,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
 use http::{HeaderValue, header};
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -32,7 +33,19 @@ const SESSION_LIFETIME: Duration = Duration::days(14);
 pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Router {
     let routes = generate_route_list(App);
     let context = state.app.clone();
-    let provide = move || provide_context(context.clone());
+    let policy = headers::ContentSecurityPolicy::new(&state.storage_origin);
+    // Per page: the services, and the CSP naming the nonce Leptos put on this
+    // page's inline scripts.
+    let provide = move || {
+        provide_context(context.clone());
+        if let (Some(nonce), Some(response)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) && let Some(value) = policy.with_nonce(&nonce)
+        {
+            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+        }
+    };
     let shell_options = state.leptos_options.clone();
     let fallback_options = state.leptos_options.clone();
 
@@ -69,6 +82,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         .layer(axum::middleware::from_fn(server_fns::hand_flash_to_page))
         .layer(axum::middleware::from_fn(server_fns::answer_refusals))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             origin_check::StoreOrigin(store_origin.into()),
             origin_check::refuse_cross_site,

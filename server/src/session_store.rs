@@ -1,17 +1,20 @@
 //! tower-sessions' `SessionStore` over sea-orm: sessions live in the store's own
 //! database (SQLite or PostgreSQL), share its pool and its migration history, and
-//! are visible to every server instance. Expired sessions are deleted by a
-//! background task.
+//! are visible to every server instance. Each row also says which account it is
+//! signed in to and from what device (read from the session's data), so an
+//! account's sessions can be listed and ended (`domain::sessions`). A session
+//! lasts 14 days from its last request and at most 30 days from its start.
+//! Expired sessions are deleted by a background task.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::clock::Clock;
 use domain::entities::session;
+use domain::sessions;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
 };
-use sha2::{Digest, Sha256};
 use std::time::Duration;
 use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -43,7 +46,7 @@ impl DbSessionStore {
 }
 
 fn id_hash(id: &Id) -> String {
-    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+    sessions::id_hash(&id.to_string())
 }
 
 fn backend(err: impl std::fmt::Display) -> session_store::Error {
@@ -57,14 +60,28 @@ fn expiry(record: &Record) -> Result<DateTime<Utc>, session_store::Error> {
     DateTime::from_timestamp(secs, subsec).ok_or_else(|| backend("expiry out of range"))
 }
 
-fn row(record: &Record) -> session_store::Result<session::ActiveModel> {
+fn row(record: &Record, now: DateTime<Utc>) -> session_store::Result<session::ActiveModel> {
     // Only the data: the record's id is the cookie value and must not be stored.
     let data = serde_json::to_string(&record.data)
         .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user = record
+        .data
+        .get(sessions::USER_KEY)
+        .and_then(|pid| serde_json::from_value::<uuid::Uuid>(pid.clone()).ok());
+    let device = record.data.get(sessions::DEVICE_KEY);
+    let text = |name: &str, max: usize| {
+        device
+            .and_then(|device| device.get(name)?.as_str())
+            .map(|value| value.chars().take(max).collect::<String>())
+    };
     Ok(session::ActiveModel {
         id_hash: Set(id_hash(&record.id)),
         data: Set(data),
         expires_at: Set(expiry(record)?),
+        user_pid: Set(user),
+        created_at: Set(now),
+        user_agent: Set(text("agent", 200)),
+        ip: Set(text("ip", 45)),
     })
 }
 
@@ -74,7 +91,7 @@ impl SessionStore for DbSessionStore {
     /// existing id, draws a new id instead of overwriting that session.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            match session::Entity::insert(row(record)?)
+            match session::Entity::insert(row(record, self.clock.now())?)
                 .exec_without_returning(&self.db)
                 .await
             {
@@ -88,10 +105,16 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        session::Entity::insert(row(record)?)
+        session::Entity::insert(row(record, self.clock.now())?)
             .on_conflict(
                 OnConflict::column(session::Column::IdHash)
-                    .update_columns([session::Column::Data, session::Column::ExpiresAt])
+                    .update_columns([
+                        session::Column::Data,
+                        session::Column::ExpiresAt,
+                        session::Column::UserPid,
+                        session::Column::UserAgent,
+                        session::Column::Ip,
+                    ])
                     .to_owned(),
             )
             .exec_without_returning(&self.db)
@@ -101,8 +124,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = self.clock.now();
         let row = session::Entity::find_by_id(id_hash(id))
-            .filter(session::Column::ExpiresAt.gt(self.clock.now()))
+            .filter(session::Column::ExpiresAt.gt(now))
+            .filter(session::Column::CreatedAt.gt(now - sessions::ABSOLUTE_LIFETIME))
             .one(&self.db)
             .await
             .map_err(backend)?;
@@ -133,8 +158,13 @@ impl SessionStore for DbSessionStore {
 #[async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
+        let now = self.clock.now();
         session::Entity::delete_many()
-            .filter(session::Column::ExpiresAt.lte(self.clock.now()))
+            .filter(
+                Condition::any()
+                    .add(session::Column::ExpiresAt.lte(now))
+                    .add(session::Column::CreatedAt.lte(now - sessions::ABSOLUTE_LIFETIME)),
+            )
             .exec(&self.db)
             .await
             .map_err(backend)?;

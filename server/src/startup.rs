@@ -63,6 +63,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub storage: Storage,
+    /// The object store's origin as browsers reach it, for the CSP.
+    pub storage_origin: String,
     /// "Now" for everything the server does itself (sessions).
     pub clock: Clock,
     pub app: app::ssr::AppContext,
@@ -107,6 +109,8 @@ impl Application {
         let (storage, embedded_s3) = storage_for(&settings, &origin_of(&public_url)).await?;
         storage.ensure_bucket().await?;
         let clock = Clock::System;
+        // Browsers fetch objects from wherever presigned URLs point.
+        let storage_origin = origin_of(&storage.image_url("origin", clock.now()).await?);
         if settings.seed_demo {
             let seeding = domain::demo::seed_if_empty(&db, &storage, &clock);
             let added = domain::db::exclusively(&settings.database_url, seeding).await?;
@@ -137,6 +141,7 @@ impl Application {
             },
             db: db.clone(),
             storage,
+            storage_origin,
             clock,
         };
         let router = routes::router(state, &settings, &origin_of(&public_url));

@@ -40,6 +40,14 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The address with its name hidden but for the first character, enough
+    /// for its owner to recognize it: `a…@example.com`.
+    pub fn masked(&self) -> String {
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or((&self.0, ""));
+        let first: String = local.chars().take(1).collect();
+        format!("{first}…@{domain}")
+    }
 }
 
 impl fmt::Display for Email {
@@ -76,6 +84,16 @@ mod tests {
         assert_eq!(
             Email::parse("a+tag@mail.example.org").unwrap().as_str(),
             "a+tag@mail.example.org"
+        );
+    }
+
+    #[test]
+    fn a_masked_address_shows_only_its_first_letter_and_domain() {
+        let email = Email::parse("ada.lovelace@example.com").unwrap();
+        assert_eq!(email.masked(), "a…@example.com");
+        assert_eq!(
+            Email::parse("é@example.com").unwrap().masked(),
+            "é…@example.com"
         );
     }
 

@@ -1,9 +1,10 @@
-//! Registration, sign-in and sign-out, and the signed-in user.
+//! Registration, sign-in and sign-out, the signed-in user, password changes
+//! and the devices signed in.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::UserView;
+use crate::views::{DeviceView, UserView};
 
 /// Who is signed in, if anyone.
 #[server(prefix = "/api", endpoint = "current_user")]
@@ -53,57 +54,28 @@ pub async fn change_password(
         domain::rate_limit::Guarded::PasswordChange,
         Some(&user.email),
     )?;
+    let keep = crate::ssr::session::current_hash().await?;
     let accounts = &ctx.accounts;
-    Ok(accounts
-        .change_password(user.pid, &current_password, &new_password)
-        .await?)
-}
-
-/// Mails a one-time sign-in link. The answer is the same whether or not the
-/// address has an account.
-#[server(prefix = "/api", endpoint = "request_magic_link")]
-pub async fn request_magic_link(email: String) -> Result<(), AppError> {
-    crate::ssr::rate_limit(domain::rate_limit::Guarded::MagicLinkRequest, Some(&email))?;
-    crate::ssr::public()?
-        .accounts
-        .send_magic_link(&email)
-        .await?;
-    leptos_axum::redirect("/account/magic-link?sent=1");
+    (accounts.change_password(user.pid, &current_password, &new_password, keep.as_deref())).await?;
+    leptos_axum::redirect("/account?password=changed");
     Ok(())
 }
 
-/// Signs in with a mailed link's token (a POST: opening the link only shows a
-/// button, so mail scanners cannot spend it).
-#[server(prefix = "/api", endpoint = "sign_in_with_link")]
-pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
-    crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None)?;
-    let user = crate::ssr::public()?
-        .accounts
-        .sign_in_with_link(&token)
-        .await?;
-    crate::ssr::session::start_and_go_to_account(&user).await
+/// The devices signed in to the account, this one marked.
+#[server(prefix = "/api", endpoint = "devices")]
+pub async fn devices() -> Result<Vec<DeviceView>, AppError> {
+    let (ctx, user) = crate::ssr::customer().await?;
+    let current = crate::ssr::session::current_hash().await?;
+    let devices = ctx.accounts.devices(user.pid).await?;
+    Ok(crate::ssr::views::device_views(devices, current.as_deref()))
 }
 
-/// Mails a password-reset link if the address has an account; answers the same
-/// either way.
-#[server(prefix = "/api", endpoint = "request_password_reset")]
-pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    crate::ssr::rate_limit(domain::rate_limit::Guarded::ResetRequest, Some(&email))?;
-    crate::ssr::public()?
-        .accounts
-        .send_password_reset(&email)
-        .await?;
-    leptos_axum::redirect("/account/forgot?sent=1");
-    Ok(())
-}
-
-/// Sets a new password with a mailed reset token and signs in.
-#[server(prefix = "/api", endpoint = "reset_password")]
-pub async fn reset_password(token: String, password: String) -> Result<UserView, AppError> {
-    crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None)?;
-    let user = crate::ssr::public()?
-        .accounts
-        .reset_password(&token, &password)
-        .await?;
-    crate::ssr::session::start_and_go_to_account(&user).await
+/// Signs the account out on every device, this one included.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<u64, AppError> {
+    let (ctx, user) = crate::ssr::customer().await?;
+    let ended = ctx.accounts.sign_out_everywhere(user.pid).await?;
+    crate::ssr::session::end().await?;
+    leptos_axum::redirect("/account/sign-in?signed-out=everywhere");
+    Ok(ended)
 }

@@ -1,6 +1,8 @@
 //! Pages for links sent by mail: ask for a sign-in link, use it; ask for a
-//! password reset, use it. Opening a mailed link only shows a button: the token
-//! is spent by the POST it sends, so link previews and mail scanners cannot use it.
+//! password reset, use it; confirm an address. Opening a mailed link only
+//! shows whose account it is for and a button: the token is spent by the POST
+//! it sends, so link previews and mail scanners cannot use it, and nobody is
+//! signed in to an account without seeing which.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -9,10 +11,12 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{RequestMagicLink, RequestPasswordReset};
+use crate::api::{RequestMagicLink, RequestPasswordReset, link_for};
 use crate::auth::use_auth;
 use crate::components::form_error::FormError;
+use crate::error::AppError;
 use crate::forms::typed;
+use crate::views::MailedLink;
 
 fn query(name: &'static str) -> Memo<Option<String>> {
     let query = use_query_map();
@@ -50,25 +54,98 @@ pub fn MagicLinkPage() -> impl IntoView {
     }
 }
 
-/// `/account/magic?token=…`: spends a sign-in link.
+/// Whose account the link in the address bar is for, as a resource.
+fn link_owner(link: MailedLink) -> Resource<Result<String, AppError>> {
+    let token = query("token");
+    Resource::new(
+        move || token.get().unwrap_or_default(),
+        move |token| link_for(token, link),
+    )
+}
+
+/// The link's account ("a…@example.com") and `body`, or why the link no longer
+/// works with a way to ask for another.
+#[component]
+fn ForLinkOwner(
+    owner: Resource<Result<String, AppError>>,
+    again: &'static str,
+    body: fn(String) -> AnyView,
+) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+            {move || Suspend::new(async move {
+                match owner.await {
+                    Ok(email) => body(email),
+                    Err(error) => view! {
+                        <p class="form__error" role="alert">{error.to_string()}</p>
+                        <p><A href=again>"Ask for a new link"</A></p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/account/magic?token=…`: says whose account the link signs in to, then
+/// spends it.
 #[component]
 pub fn UseMagicLinkPage() -> impl IntoView {
-    let action = use_auth().sign_in_with_link;
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let token = query("token");
+    let owner = link_owner(MailedLink::SignIn);
     view! {
         <Title text="Sign in"/>
         <div class="container">
             <section class="panel">
                 <h1>"Sign in to Downlink"</h1>
-                <ActionForm action=action attr:class="form">
-                    <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
-                    <FormError error/>
-                    <button class="button" type="submit">"Sign in"</button>
-                </ActionForm>
-                <p><A href="/account/magic-link">"Ask for a new link"</A></p>
+                <ForLinkOwner owner again="/account/magic-link" body=|email| view! { <UseMagicLink email/> }.into_any()/>
             </section>
         </div>
+    }
+}
+
+#[component]
+fn UseMagicLink(email: String) -> impl IntoView {
+    let action = use_auth().sign_in_with_link;
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let token = query("token");
+    view! {
+        <p>"This link signs you in as " <strong>{email.clone()}</strong> "."</p>
+        <ActionForm action=action attr:class="form">
+            <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
+            <FormError error/>
+            <button class="button" type="submit">"Continue as " {email}</button>
+        </ActionForm>
+        <p>"Not you? Close this page; nothing happens."</p>
+    }
+}
+
+/// `/account/confirm?token=…`: confirms an account's address.
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let owner = link_owner(MailedLink::Confirm);
+    view! {
+        <Title text="Confirm your address"/>
+        <div class="container">
+            <section class="panel">
+                <h1>"Confirm your address"</h1>
+                <ForLinkOwner owner again="/account" body=|email| view! { <ConfirmEmail email/> }.into_any()/>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ConfirmEmail(email: String) -> impl IntoView {
+    let action = use_auth().confirm_email;
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let token = query("token");
+    view! {
+        <p>"Confirm that " <strong>{email.clone()}</strong> " is your address to buy and download with it."</p>
+        <p class="form__hint">"If you did not open this account yourself, confirming it here makes it yours: any password someone else set is removed and their sessions end."</p>
+        <ActionForm action=action attr:class="form">
+            <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
+            <FormError error/>
+            <button class="button" type="submit">"Confirm " {email}</button>
+        </ActionForm>
     }
 }
 
@@ -104,22 +181,31 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// `/account/reset?token=…`: sets a new password with a reset link.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let action = use_auth().reset_password;
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let token = query("token");
+    let owner = link_owner(MailedLink::Reset);
     view! {
         <Title text="Choose a new password"/>
         <div class="container">
             <section class="panel">
                 <h1>"Choose a new password"</h1>
-                <ActionForm action=action attr:class="form">
-                    <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
-                    <label for="password">"New password"</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required/>
-                    <FormError error/>
-                    <button class="button" type="submit">"Save password and sign in"</button>
-                </ActionForm>
+                <ForLinkOwner owner again="/account/forgot" body=|email| view! { <ResetPassword email/> }.into_any()/>
             </section>
         </div>
+    }
+}
+
+#[component]
+fn ResetPassword(email: String) -> impl IntoView {
+    let action = use_auth().reset_password;
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let token = query("token");
+    view! {
+        <p>"For " <strong>{email}</strong> ". Every device signed in to the account is signed out."</p>
+        <ActionForm action=action attr:class="form">
+            <input type="hidden" name="token" value=move || token.get().unwrap_or_default()/>
+            <label for="password">"New password"</label>
+            <input id="password" name="password" type="password" autocomplete="new-password" minlength="10" required/>
+            <FormError error/>
+            <button class="button" type="submit">"Save password and sign in"</button>
+        </ActionForm>
     }
 }

@@ -16,11 +16,17 @@ use crate::forms::typed;
 pub fn SignInPage() -> impl IntoView {
     let action = use_auth().sign_in;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let query = leptos_router::hooks::use_query_map();
+    let signed_out_everywhere =
+        move || query.read().get("signed-out").as_deref() == Some("everywhere");
     view! {
         <Title text="Sign in"/>
         <div class="container">
             <section class="panel">
                 <h1>"Sign in"</h1>
+                {move || signed_out_everywhere().then(|| view! {
+                    <p class="form__ok" role="status">"You were signed out on every device."</p>
+                })}
                 <ActionForm action=action attr:class="form">
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="email" required value=typed(<crate::api::SignIn as ServerFn>::PATH, "email")/>

@@ -7,8 +7,7 @@ use super::{internal, public};
 use crate::error::AppError;
 use crate::views::UserView;
 
-/// The session key holding the signed-in user's public id.
-const USER: &str = "user";
+use domain::sessions::{DEVICE_KEY, USER_KEY as USER};
 
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
@@ -39,11 +38,38 @@ pub async fn require_admin() -> Result<user::Model, AppError> {
 }
 
 /// Signs `user` in on a fresh session id, so an id planted before sign-in
-/// (session fixation) is worthless afterwards.
+/// (session fixation) is worthless afterwards. The session also notes the
+/// device (browser and address) for the account's list of devices.
 pub async fn start(user: &user::Model) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
+    let agent = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let agent = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+            Some(agent.chars().take(200).collect::<String>())
+        })
+        .unwrap_or_default();
+    let device = Device {
+        agent,
+        ip: super::client_ip().to_string(),
+    };
+    session.insert(DEVICE_KEY, device).await.map_err(internal)?;
     session.insert(USER, user.pid).await.map_err(internal)
+}
+
+/// The device a session signed in from, as the session store reads it.
+#[derive(serde::Serialize)]
+struct Device {
+    agent: String,
+    ip: String,
+}
+
+/// The stored hash of this request's session id, when it has one.
+pub async fn current_hash() -> Result<Option<String>, AppError> {
+    let session = session().await?;
+    Ok(session
+        .id()
+        .map(|id| domain::sessions::id_hash(&id.to_string())))
 }
 
 /// Signs `user` in (see [`start`]) and sends the browser to the account page;

@@ -1,11 +1,20 @@
 //! One-time links by mail: magic sign-in links (which also let a guest buyer in,
-//! and open an account for an address that has none) and password resets. The
-//! token is random, stored only as its SHA-256, expires, and is spent by an
-//! atomic conditional update, so it works exactly once.
+//! and open an account for an address that has none), password resets and
+//! address confirmations. The token is random, stored only as its SHA-256,
+//! expires, and is spent by an atomic conditional update, so it works exactly
+//! once.
+//!
+//! Following any of them proves the address. On an account opened with a
+//! password and not yet confirmed, that proof clears the password it was
+//! opened with and ends every session of the account — the person who typed
+//! that password may not own the address (pre-registration takeover) — unless
+//! the link is followed in the very browser that opened the account.
 
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
 use sha2::{Digest, Sha256};
 use types::email::Email;
 use uuid::Uuid;
@@ -15,11 +24,14 @@ use crate::db::begin_write;
 use crate::entities::login_token::{self, TokenPurpose};
 use crate::entities::user::{self, Role};
 use crate::mail::{self, Mail, escape_html};
+use crate::sessions;
 
 /// How long a magic sign-in link works.
 pub const MAGIC_LINK_TTL: Duration = Duration::minutes(15);
 /// How long a password-reset link works.
 pub const RESET_TTL: Duration = Duration::hours(1);
+/// How long an address-confirmation link works.
+pub const CONFIRM_TTL: Duration = Duration::hours(24);
 
 fn new_token() -> String {
     // 244 random bits from the OS generator, as 64 hex characters.
@@ -113,8 +125,23 @@ impl Accounts {
         ttl: Duration,
         mail: &Mail,
     ) -> Result<(), AccountError> {
-        let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
+        self.store_token(&txn, email, purpose, token, ttl, mail)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    async fn store_token(
+        &self,
+        txn: &impl ConnectionTrait,
+        email: &Email,
+        purpose: TokenPurpose,
+        token: &str,
+        ttl: Duration,
+        mail: &Mail,
+    ) -> Result<(), AccountError> {
+        let now = self.clock.now();
         login_token::ActiveModel {
             token_hash: Set(token_hash(token)),
             purpose: Set(purpose),
@@ -124,15 +151,103 @@ impl Accounts {
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
-        mail::enqueue(&txn, &self.clock, mail).await?;
+        mail::enqueue(txn, &self.clock, mail).await?;
+        Ok(())
+    }
+
+    /// Mails a link that confirms `email`, in the caller's transaction.
+    pub(super) async fn mail_confirmation(
+        &self,
+        txn: &impl ConnectionTrait,
+        email: &Email,
+    ) -> Result<(), AccountError> {
+        let token = new_token();
+        let url = format!("{}/account/confirm?token={token}", self.public_url);
+        let mail = link_mail(
+            email.clone(),
+            "Confirm your address for Downlink",
+            "Someone, hopefully you, opened a Downlink account with this address. \
+             Confirm it to buy and download with it.",
+            "Confirm my address",
+            &url,
+            "24 hours",
+        );
+        self.store_token(
+            txn,
+            email,
+            TokenPurpose::VerifyEmail,
+            &token,
+            CONFIRM_TTL,
+            &mail,
+        )
+        .await
+    }
+
+    /// Mails account `user` a new confirmation link, unless its address is
+    /// proven already.
+    pub async fn resend_confirmation(&self, user: Uuid) -> Result<(), AccountError> {
+        let found = self
+            .by_pid(user)
+            .await?
+            .ok_or(AccountError::NoSuchAccount)?;
+        if found.is_verified() {
+            return Ok(());
+        }
+        let email = Email::parse(&found.email)?;
+        let txn = begin_write(&self.db).await?;
+        self.mail_confirmation(&txn, &email).await?;
         txn.commit().await?;
         Ok(())
     }
 
+    /// The address a mailed link of `purpose` is for, masked (`a…@example.com`),
+    /// while it can still be used: the page a link opens says whose account
+    /// its button signs in to before anything is spent.
+    pub async fn link_for(
+        &self,
+        token: &str,
+        purpose: TokenPurpose,
+    ) -> Result<String, AccountError> {
+        let row = login_token::Entity::find()
+            .filter(login_token::Column::TokenHash.eq(token_hash(token)))
+            .filter(login_token::Column::Purpose.eq(purpose))
+            .filter(login_token::Column::UsedAt.is_null())
+            .filter(login_token::Column::ExpiresAt.gt(self.clock.now()))
+            .one(&self.db)
+            .await?
+            .ok_or(AccountError::InvalidLink)?;
+        Ok(Email::parse(&row.email)?.masked())
+    }
+
+    /// Spends a confirmation token: the account's address is proven. Followed
+    /// in the browser signed in to that account (`signed_in`), nothing else
+    /// changes; followed anywhere else, the password the account was opened
+    /// with is cleared and every session of it ends, since whoever typed that
+    /// password may not own the address.
+    pub async fn confirm_email(
+        &self,
+        token: &str,
+        signed_in: Option<Uuid>,
+    ) -> Result<user::Model, AccountError> {
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let email = spend(&txn, token, TokenPurpose::VerifyEmail, now).await?;
+        let found = user::Entity::find()
+            .filter(user::Column::Email.eq(&email))
+            .one(&txn)
+            .await?
+            .ok_or(AccountError::InvalidLink)?;
+        let elsewhere = signed_in != Some(found.pid);
+        let user = mark_proven(&txn, found, now, elsewhere).await?;
+        txn.commit().await?;
+        Ok(user)
+    }
+
     /// Spends a magic-link token and returns the account to sign in, opening a
-    /// guest account (no password) for an address that has none.
+    /// guest account (no password, address proven) for an address that has
+    /// none.
     pub async fn sign_in_with_link(&self, token: &str) -> Result<user::Model, AccountError> {
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -142,9 +257,9 @@ impl Accounts {
             .one(&txn)
             .await?;
         let user = match existing {
-            Some(user) => user,
+            Some(user) => mark_proven(&txn, user, now, true).await?,
             None => {
-                new_user(&email, None, Role::Customer, now)
+                new_user(&email, None, Role::Customer, true, now)
                     .insert(&txn)
                     .await?
             }
@@ -153,7 +268,8 @@ impl Accounts {
         Ok(user)
     }
 
-    /// Spends a reset token and sets the account's new password.
+    /// Spends a reset token and sets the account's new password; the address
+    /// is proven and every session of the account ends.
     pub async fn reset_password(
         &self,
         token: &str,
@@ -168,6 +284,8 @@ impl Accounts {
             .one(&txn)
             .await?
             .ok_or(AccountError::InvalidLink)?;
+        let found = mark_proven(&txn, found, now, true).await?;
+        sessions::end_for_user(&txn, found.pid, None).await?;
         let mut active: user::ActiveModel = found.into();
         active.password_hash = Set(Some(hash));
         active.updated_at = Set(now);
@@ -177,9 +295,35 @@ impl Accounts {
     }
 }
 
+/// Records that the owner of `user`'s address proved it. The first proof on
+/// an account opened with a password, unless `from_elsewhere` is false (the
+/// browser that opened it), clears that password and ends every session of
+/// the account.
+async fn mark_proven(
+    txn: &impl ConnectionTrait,
+    user: user::Model,
+    now: chrono::DateTime<chrono::Utc>,
+    from_elsewhere: bool,
+) -> Result<user::Model, AccountError> {
+    if user.is_verified() {
+        return Ok(user);
+    }
+    let takeover_possible = from_elsewhere && user.password_hash.is_some();
+    if takeover_possible {
+        sessions::end_for_user(txn, user.pid, None).await?;
+    }
+    let mut active: user::ActiveModel = user.into();
+    active.email_verified_at = Set(Some(now));
+    if takeover_possible {
+        active.password_hash = Set(None);
+    }
+    active.updated_at = Set(now);
+    Ok(active.update(txn).await?)
+}
+
 /// Marks the token used if it is unused and unexpired, and returns its email.
 async fn spend(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &impl ConnectionTrait,
     token: &str,
     purpose: TokenPurpose,
     now: chrono::DateTime<chrono::Utc>,

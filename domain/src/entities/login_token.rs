@@ -1,5 +1,5 @@
-//! A one-time token mailed to an address: a magic sign-in link or a password
-//! reset. Only its SHA-256 is stored.
+//! A one-time token mailed to an address: a magic sign-in link, a password
+//! reset or an address confirmation. Only its SHA-256 is stored.
 
 use sea_orm::entity::prelude::*;
 
@@ -11,6 +11,9 @@ pub enum TokenPurpose {
     MagicLink,
     #[sea_orm(string_value = "reset")]
     PasswordReset,
+    /// Confirms the address of an account opened with a password.
+    #[sea_orm(string_value = "verify")]
+    VerifyEmail,
 }
 
 /// A row of `login_tokens`.

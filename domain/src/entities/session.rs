@@ -14,6 +14,15 @@ pub struct Model {
     /// The session's data as JSON.
     pub data: String,
     pub expires_at: DateTimeUtc,
+    /// The account signed in on it, if any.
+    pub user_pid: Option<Uuid>,
+    /// When it started (the id changes at sign-in, so for a signed-in session,
+    /// when it signed in). Sessions end 30 days after this, however active.
+    pub created_at: DateTimeUtc,
+    /// The browser's user agent at sign-in, shortened.
+    pub user_agent: Option<String>,
+    /// The client's address at sign-in.
+    pub ip: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,9 @@ pub struct Model {
     /// argon2id PHC string; none for a guest who never set a password.
     pub password_hash: Option<String>,
     pub role: Role,
+    /// When the owner proved the address (a mailed link). An account opened
+    /// with a password holds nothing of value until then.
+    pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -36,3 +39,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Whether the owner proved the address. Purchases and entitlements attach
+    /// only to proven addresses (or to the mailed-link guest flow, which
+    /// proves it).
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+}

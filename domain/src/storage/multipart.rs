@@ -36,11 +36,14 @@ pub struct ObjectDigest {
 }
 
 impl Storage {
-    /// Starts a multipart upload of `key`; returns S3's upload id.
+    /// Starts a multipart upload of `key`, stored with `content_type` and,
+    /// when given, `content_disposition` (both sent back on every GET);
+    /// returns S3's upload id.
     pub async fn create_multipart(
         &self,
         key: &str,
         content_type: &str,
+        content_disposition: Option<&str>,
     ) -> Result<String, StorageError> {
         let out = self
             .client
@@ -48,6 +51,7 @@ impl Storage {
             .bucket(&self.bucket)
             .key(key)
             .content_type(content_type)
+            .set_content_disposition(content_disposition.map(str::to_owned))
             .send()
             .await
             .map_err(|err| StorageError::from_sdk("create multipart upload", err))?;

@@ -31,6 +31,39 @@ pub(super) fn valid_content_type(value: &str) -> bool {
         })
 }
 
+/// The types whose files the store can check by their first bytes
+/// ([`format_matches`]).
+pub const CHECKED_TYPES: [&str; 16] = [
+    "application/pdf",
+    "application/zip",
+    "application/epub+zip",
+    "application/x-zip-compressed",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "audio/wav",
+    "audio/x-wav",
+    "audio/flac",
+    "video/webm",
+    "audio/webm",
+    "video/mp4",
+    "audio/mp4",
+    "audio/mpeg",
+];
+
+/// The type a file is stored and delivered as: the declared one when the
+/// store can check it, else `application/octet-stream`. So nothing uploaded
+/// (HTML, SVG, scripts) is ever sent with a type a browser would render or
+/// run, whatever the uploader declared.
+pub fn stored_type(declared: &str) -> &str {
+    if CHECKED_TYPES.contains(&declared) {
+        declared
+    } else {
+        "application/octet-stream"
+    }
+}
+
 /// False when `head` (a file's first bytes) shows it is not `content_type`.
 /// Types without a known signature are taken as declared.
 pub fn format_matches(content_type: &str, head: &[u8]) -> bool {
@@ -48,6 +81,11 @@ pub fn format_matches(content_type: &str, head: &[u8]) -> bool {
         "audio/flac" => starts(b"fLaC"),
         "video/webm" | "audio/webm" => starts(b"\x1a\x45\xdf\xa3"),
         "video/mp4" | "audio/mp4" => head.get(4..8) == Some(b"ftyp"),
+        // An MP3 starts with an ID3 tag or an MPEG frame sync.
+        "audio/mpeg" => {
+            starts(b"ID3")
+                || head.first() == Some(&0xff) && head.get(1).is_some_and(|b| b & 0xe0 == 0xe0)
+        }
         _ => true,
     }
 }
@@ -78,6 +116,19 @@ mod tests {
         assert!(format_matches("audio/wav", b"RIFF\x00\x00\x00\x00WAVEfmt "));
         assert!(!format_matches("image/png", b"GIF89a"));
         assert!(format_matches("application/octet-stream", b"anything"));
+    }
+
+    #[test]
+    fn types_the_store_cannot_check_are_stored_as_plain_bytes() {
+        assert_eq!(stored_type("application/pdf"), "application/pdf");
+        assert_eq!(stored_type("text/html"), "application/octet-stream");
+        assert_eq!(stored_type("image/svg+xml"), "application/octet-stream");
+        assert_eq!(
+            stored_type("application/x-font-otf"),
+            "application/octet-stream"
+        );
+        assert!(format_matches("audio/mpeg", b"ID3\x04"));
+        assert!(!format_matches("audio/mpeg", b"%PDF-"));
     }
 
     #[test]

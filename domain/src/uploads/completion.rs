@@ -54,38 +54,84 @@ pub enum UploadState {
 
 impl Uploads {
     /// Joins the parts and checks the object, now or (for a file larger than
-    /// the inline limit) in the background job.
+    /// the inline limit) in the background job. The first caller claims the
+    /// upload, so two completions at once do the work once (the other finds
+    /// no pending upload); a completion that fails for a passing reason (S3 or
+    /// the database unreachable) leaves the upload pending, to try again.
     pub async fn complete(&self, upload: Uuid) -> Result<Completion, UploadError> {
         let row = self.pending(upload).await?;
-        let (_, expected) = part_plan(&row);
-        let parts = self
+        let size = u64::try_from(row.size_bytes).unwrap_or_default();
+        let queued = row.purpose == UploadPurpose::File && size > self.inline_completion_max;
+        let lease = (!queued).then(|| self.clock.now() + lease());
+        if !self.claim(&row, lease).await? {
+            return Err(UploadError::NoSuchUpload);
+        }
+        let parts = match self
             .storage
             .list_parts(&row.s3_key, &row.s3_upload_id)
-            .await?;
+            .await
+        {
+            Ok(parts) => parts,
+            Err(err) => return self.release(&row, err.into()).await,
+        };
+        let (_, expected) = part_plan(&row);
         let missing: Vec<i32> = (1..=expected)
             .filter(|n| !parts.iter().any(|part| part.number == *n))
             .collect();
         if !missing.is_empty() {
-            return Err(UploadError::Incomplete { missing });
+            return self
+                .release(&row, UploadError::Incomplete { missing })
+                .await;
         }
-        let size = u64::try_from(row.size_bytes).unwrap_or_default();
-        if row.purpose == UploadPurpose::File && size > self.inline_completion_max {
-            let txn = begin_write(&self.db).await?;
-            upload::Entity::update_many()
-                .col_expr(
-                    upload::Column::Status,
-                    Expr::value(UploadStatus::Completing),
-                )
-                .filter(upload::Column::Id.eq(row.id))
-                .filter(upload::Column::Status.eq(UploadStatus::Pending))
-                .exec(&txn)
-                .await?;
-            txn.commit().await?;
+        if queued {
             return Ok(Completion::Queued);
         }
-        self.join_and_check(&row, Some(parts))
-            .await
-            .map(Completion::Done)
+        match self.join_and_check(&row, Some(parts)).await {
+            Ok(done) => Ok(Completion::Done(done)),
+            Err(refusal) if refusal.is_refusal() => Err(refusal),
+            Err(err) => self.release(&row, err).await,
+        }
+    }
+
+    /// Moves a pending upload to completing, with a claim until `lease` (none:
+    /// for the background job to take). False when it was not pending.
+    async fn claim(
+        &self,
+        row: &upload::Model,
+        lease: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<bool, UploadError> {
+        let txn = begin_write(&self.db).await?;
+        let claimed = upload::Entity::update_many()
+            .col_expr(
+                upload::Column::Status,
+                Expr::value(UploadStatus::Completing),
+            )
+            .col_expr(upload::Column::ClaimedUntil, Expr::value(lease))
+            .filter(upload::Column::Id.eq(row.id))
+            .filter(upload::Column::Status.eq(UploadStatus::Pending))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        txn.commit().await?;
+        Ok(claimed)
+    }
+
+    /// Puts a claimed upload back to pending and answers `why`.
+    async fn release<T>(&self, row: &upload::Model, why: UploadError) -> Result<T, UploadError> {
+        let txn = begin_write(&self.db).await?;
+        upload::Entity::update_many()
+            .col_expr(upload::Column::Status, Expr::value(UploadStatus::Pending))
+            .col_expr(
+                upload::Column::ClaimedUntil,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .filter(upload::Column::Id.eq(row.id))
+            .filter(upload::Column::Status.eq(UploadStatus::Completing))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Err(why)
     }
 
     /// Where upload `upload` stands.
@@ -320,6 +366,11 @@ impl Uploads {
         txn.commit().await?;
         Ok(Completed::Image(image))
     }
+}
+
+/// How long a claim on an upload holds.
+fn lease() -> chrono::Duration {
+    chrono::Duration::from_std(COMPLETION_LEASE).unwrap_or(chrono::Duration::hours(1))
 }
 
 impl UploadError {

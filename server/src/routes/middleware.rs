@@ -34,10 +34,12 @@ fn request_span<B>(request: &Request<B>) -> Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
+    // Mailed links carry their secret in the query: never log it.
+    let uri = domain::mail::replace_tokens(&request.uri().to_string(), "[redacted]");
     tracing::info_span!(
         "request",
         method = %request.method(),
-        uri = %request.uri(),
+        uri = %uri,
         request_id = %request_id,
     )
 }

@@ -2,7 +2,9 @@
 //! and OPTIONS) is refused with 403 when it comes from another site. Browsers say
 //! where a request comes from with `Sec-Fetch-Site` and `Origin`; a request that
 //! carries neither is not from a browser page (scripts, tests) and cannot ride on
-//! a shopper's cookies, so it passes.
+//! a shopper's cookies, so it passes. `Sec-Fetch-Site: cross-site` is refused
+//! whatever the `Origin` says, and an `Origin` naming the store's host is
+//! accepted only with the scheme of the store's public URL.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -39,28 +41,37 @@ pub fn is_cross_site(method: &Method, headers: &HeaderMap, store_origin: &str) -
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    if let Some(origin) = origin
-        && (origin == store_origin || same_host(origin, headers))
-    {
-        return false;
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if fetch_site == Some("cross-site") {
+        return true;
     }
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if let Some(origin) = origin {
+        return !(origin == store_origin || same_host_and_scheme(origin, headers, store_origin));
+    }
+    match fetch_site {
         // Typed into the address bar, or from the store's own pages.
         Some("same-origin" | "none") => false,
         Some(_) => true,
-        // No fetch metadata: an older browser or not a browser. Judge by Origin alone.
-        None => origin.is_some(),
+        // No fetch metadata and no Origin: not a browser page.
+        None => false,
     }
 }
 
-/// True when `origin`'s host and port are the ones the request was sent to.
-fn same_host(origin: &str, headers: &HeaderMap) -> bool {
-    let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|host| host.eq_ignore_ascii_case(authority))
+/// True when `origin`'s host and port are the ones the request was sent to
+/// (the store reached under another name, e.g. `localhost`), and its scheme is
+/// the store's.
+fn same_host_and_scheme(origin: &str, headers: &HeaderMap, store_origin: &str) -> bool {
+    let (Some((scheme, authority)), Some((store_scheme, _))) =
+        (origin.split_once("://"), store_origin.split_once("://"))
+    else {
+        return false;
+    };
+    scheme == store_scheme
+        && headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|host| host.eq_ignore_ascii_case(authority))
 }
 
 #[cfg(test)]
@@ -82,7 +93,7 @@ mod tests {
         let own = headers(&[("origin", STORE), ("sec-fetch-site", "same-origin")]);
         assert!(!is_cross_site(&Method::POST, &own, STORE));
         let via_host = headers(&[
-            ("origin", "http://localhost:3000"),
+            ("origin", "https://localhost:3000"),
             ("host", "localhost:3000"),
         ]);
         assert!(!is_cross_site(&Method::POST, &via_host, STORE));
@@ -104,6 +115,30 @@ mod tests {
         assert!(is_cross_site(&Method::DELETE, &sibling, STORE));
         let opaque = headers(&[("origin", "null")]);
         assert!(is_cross_site(&Method::POST, &opaque, STORE));
+    }
+
+    #[test]
+    fn cross_site_fetch_metadata_wins_over_a_same_host_origin() {
+        let forged = headers(&[
+            ("origin", "https://shop.example.com"),
+            ("host", "shop.example.com"),
+            ("sec-fetch-site", "cross-site"),
+        ]);
+        assert!(is_cross_site(&Method::POST, &forged, STORE));
+    }
+
+    #[test]
+    fn a_same_host_origin_must_have_the_stores_scheme() {
+        let plain = headers(&[
+            ("origin", "http://shop.example.com"),
+            ("host", "shop.example.com"),
+        ]);
+        assert!(is_cross_site(&Method::POST, &plain, STORE));
+        let secure = headers(&[
+            ("origin", "https://shop.example.com"),
+            ("host", "shop.example.com"),
+        ]);
+        assert!(!is_cross_site(&Method::POST, &secure, STORE));
     }
 
     #[test]

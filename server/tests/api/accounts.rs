@@ -34,7 +34,7 @@ async fn signing_up_signs_in_with_a_safe_cookie(app: TestApp) {
     let user: serde_json::Value = response.json().await.unwrap();
     assert_eq!(
         user,
-        serde_json::json!({"email": "new.buyer@example.com", "is_admin": false, "has_password": true})
+        serde_json::json!({"email": "new.buyer@example.com", "is_admin": false, "has_password": true, "verified": false})
     );
     assert_eq!(
         app.who_is_signed_in(&cookie).await["email"],

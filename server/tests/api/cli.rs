@@ -195,3 +195,37 @@ async fn two_instances_starting_at_once_on_an_empty_postgres_both_come_up() {
         "the demo catalog, once"
     );
 }
+
+#[tokio::test]
+async fn the_request_log_never_writes_a_mailed_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server(dir.path())
+        .env("RUST_LOG", "info")
+        .env("DOWNLINK_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let serving = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|line| line.contains("Downlink is serving"))
+        .expect("the server starts");
+    let url: serde_json::Value = serde_json::from_str(&serving).unwrap();
+    let base = url["url"].as_str().unwrap().to_owned();
+    let secret = "0123456789abcdef0123456789abcdef";
+    let page = reqwest::get(format!("{base}/account/magic?token={secret}&x=1"))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let log: Vec<String> = lines.map_while(Result::ok).collect();
+    child.wait().unwrap();
+    let log = log.join("\n");
+    assert!(log.contains("/account/magic?token=[redacted]&x=1"), "{log}");
+    assert!(!log.contains(secret), "{log}");
+}

@@ -83,3 +83,26 @@ on_both_databases!(
     the_cookie_value_is_never_stored,
     expired_sessions_do_not_load_and_are_deleted,
 );
+
+async fn a_session_ends_thirty_days_after_it_started_however_active(app: TestApp) {
+    let db = app.db().await;
+    let clock = Clock::manual(Utc::now());
+    let store = DbSessionStore::new(db.clone(), clock.clone());
+    let mut active = record(Duration::days(60));
+    store.create(&mut active).await.unwrap();
+    clock.advance(chrono::Duration::days(29));
+    store.save(&active).await.unwrap();
+    assert!(
+        store.load(&active.id).await.unwrap().is_some(),
+        "day 29: still in"
+    );
+    clock.advance(chrono::Duration::days(2));
+    assert!(
+        store.load(&active.id).await.unwrap().is_none(),
+        "day 31: over"
+    );
+    store.delete_expired().await.unwrap();
+    assert_eq!(session::Entity::find().count(&db).await.unwrap(), 0);
+}
+
+on_both_databases!(a_session_ends_thirty_days_after_it_started_however_active);

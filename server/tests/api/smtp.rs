@@ -112,8 +112,21 @@ async fn a_sign_in_link_is_mailed_through_smtp_as_text_and_html() {
         "{message}"
     );
 
+    // The link in the mail works; the copy kept in the outbox no longer holds it.
+    let start = message.find("token=").unwrap() + 6;
+    let token = &message[start..start + 64];
     let mails = app.outbox(10).await;
     assert_eq!(mails[0].status, domain::entities::mail::MailStatus::Sent);
+    assert!(!mails[0].text_body.contains(token) && !mails[0].html_body.contains(token));
+    assert!(
+        mails[0]
+            .text_body
+            .contains("token=(removed after delivery)")
+    );
+    let signed_in = app
+        .call("sign_in_with_link", &[("token", token)], None)
+        .await;
+    assert_eq!(signed_in.status(), 200, "the mailed link itself works");
 }
 
 #[tokio::test]
