@@ -8,6 +8,7 @@
 use domain::entities::user;
 use leptos::prelude::*;
 
+pub mod accounts;
 pub mod errors;
 pub mod media;
 pub mod session;

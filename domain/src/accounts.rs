@@ -4,6 +4,7 @@
 //! (`devices`). Emails are normalized with `Email::parse`; passwords are
 //! hashed with argon2id, off the async workers (`password`).
 
+mod confirmation;
 mod devices;
 mod links;
 mod password;

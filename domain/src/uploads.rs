@@ -20,6 +20,7 @@ use crate::images::MAX_IMAGE_BYTES;
 use crate::storage::disposition::attachment;
 use crate::storage::{Storage, StorageError};
 
+mod background;
 mod checks;
 mod completion;
 mod stale;

@@ -67,7 +67,10 @@ pub async fn devices() -> Result<Vec<DeviceView>, AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
     let current = crate::ssr::session::current_hash().await?;
     let devices = ctx.accounts.devices(user.pid).await?;
-    Ok(crate::ssr::views::device_views(devices, current.as_deref()))
+    Ok(crate::ssr::accounts::device_views(
+        devices,
+        current.as_deref(),
+    ))
 }
 
 /// Signs the account out on every device, this one included.

@@ -91,6 +91,6 @@ pub async fn link_for(token: String, link: MailedLink) -> Result<String, AppErro
     let ctx = crate::ssr::public()?;
     Ok(ctx
         .accounts
-        .link_for(&token, crate::ssr::views::token_purpose(link))
+        .link_for(&token, crate::ssr::accounts::token_purpose(link))
         .await?)
 }

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use types::email::Email;
 use uuid::Uuid;
 
+use super::confirmation::mark_proven;
 use super::{AccountError, Accounts, new_user};
 use crate::db::begin_write;
 use crate::entities::login_token::{self, TokenPurpose};
@@ -33,7 +34,7 @@ pub const RESET_TTL: Duration = Duration::hours(1);
 /// How long an address-confirmation link works.
 pub const CONFIRM_TTL: Duration = Duration::hours(24);
 
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     // 244 random bits from the OS generator, as 64 hex characters.
     format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple())
 }
@@ -42,7 +43,14 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.trim().as_bytes()))
 }
 
-fn link_mail(to: Email, subject: &str, intro: &str, action: &str, url: &str, ttl: &str) -> Mail {
+pub(super) fn link_mail(
+    to: Email,
+    subject: &str,
+    intro: &str,
+    action: &str,
+    url: &str,
+    ttl: &str,
+) -> Mail {
     let text = format!(
         "{intro}\n\n{action}: {url}\n\nThe link works once, for {ttl}. \
          If you did not ask for it, ignore this mail; nothing changes.\n\n— Downlink"
@@ -132,7 +140,7 @@ impl Accounts {
         Ok(())
     }
 
-    async fn store_token(
+    pub(super) async fn store_token(
         &self,
         txn: &impl ConnectionTrait,
         email: &Email,
@@ -157,51 +165,6 @@ impl Accounts {
         Ok(())
     }
 
-    /// Mails a link that confirms `email`, in the caller's transaction.
-    pub(super) async fn mail_confirmation(
-        &self,
-        txn: &impl ConnectionTrait,
-        email: &Email,
-    ) -> Result<(), AccountError> {
-        let token = new_token();
-        let url = format!("{}/account/confirm?token={token}", self.public_url);
-        let mail = link_mail(
-            email.clone(),
-            "Confirm your address for Downlink",
-            "Someone, hopefully you, opened a Downlink account with this address. \
-             Confirm it to buy and download with it.",
-            "Confirm my address",
-            &url,
-            "24 hours",
-        );
-        self.store_token(
-            txn,
-            email,
-            TokenPurpose::VerifyEmail,
-            &token,
-            CONFIRM_TTL,
-            &mail,
-        )
-        .await
-    }
-
-    /// Mails account `user` a new confirmation link, unless its address is
-    /// proven already.
-    pub async fn resend_confirmation(&self, user: Uuid) -> Result<(), AccountError> {
-        let found = self
-            .by_pid(user)
-            .await?
-            .ok_or(AccountError::NoSuchAccount)?;
-        if found.is_verified() {
-            return Ok(());
-        }
-        let email = Email::parse(&found.email)?;
-        let txn = begin_write(&self.db).await?;
-        self.mail_confirmation(&txn, &email).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
     /// The address a mailed link of `purpose` is for, masked (`a…@example.com`),
     /// while it can still be used: the page a link opens says whose account
     /// its button signs in to before anything is spent.
@@ -219,30 +182,6 @@ impl Accounts {
             .await?
             .ok_or(AccountError::InvalidLink)?;
         Ok(Email::parse(&row.email)?.masked())
-    }
-
-    /// Spends a confirmation token: the account's address is proven. Followed
-    /// in the browser signed in to that account (`signed_in`), nothing else
-    /// changes; followed anywhere else, the password the account was opened
-    /// with is cleared and every session of it ends, since whoever typed that
-    /// password may not own the address.
-    pub async fn confirm_email(
-        &self,
-        token: &str,
-        signed_in: Option<Uuid>,
-    ) -> Result<user::Model, AccountError> {
-        let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
-        let email = spend(&txn, token, TokenPurpose::VerifyEmail, now).await?;
-        let found = user::Entity::find()
-            .filter(user::Column::Email.eq(&email))
-            .one(&txn)
-            .await?
-            .ok_or(AccountError::InvalidLink)?;
-        let elsewhere = signed_in != Some(found.pid);
-        let user = mark_proven(&txn, found, now, elsewhere).await?;
-        txn.commit().await?;
-        Ok(user)
     }
 
     /// Spends a magic-link token and returns the account to sign in, opening a
@@ -295,34 +234,8 @@ impl Accounts {
     }
 }
 
-/// Records that the owner of `user`'s address proved it. The first proof on
-/// an account opened with a password, unless `from_elsewhere` is false (the
-/// browser that opened it), clears that password and ends every session of
-/// the account.
-async fn mark_proven(
-    txn: &impl ConnectionTrait,
-    user: user::Model,
-    now: chrono::DateTime<chrono::Utc>,
-    from_elsewhere: bool,
-) -> Result<user::Model, AccountError> {
-    if user.is_verified() {
-        return Ok(user);
-    }
-    let takeover_possible = from_elsewhere && user.password_hash.is_some();
-    if takeover_possible {
-        sessions::end_for_user(txn, user.pid, None).await?;
-    }
-    let mut active: user::ActiveModel = user.into();
-    active.email_verified_at = Set(Some(now));
-    if takeover_possible {
-        active.password_hash = Set(None);
-    }
-    active.updated_at = Set(now);
-    Ok(active.update(txn).await?)
-}
-
 /// Marks the token used if it is unused and unexpired, and returns its email.
-async fn spend(
+pub(super) async fn spend(
     txn: &impl ConnectionTrait,
     token: &str,
     purpose: TokenPurpose,

@@ -6,9 +6,9 @@
 //! handed to a background job ([`Uploads::complete_queued`]) and the uploader
 //! polls [`Uploads::state`].
 
+use sea_orm::QueryOrder;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use sea_orm::{Condition, QueryOrder};
 use uuid::Uuid;
 
 use super::checks::alt_from_filename;
@@ -165,81 +165,10 @@ impl Uploads {
         })
     }
 
-    /// Completes every upload queued for the background job whose claim is
-    /// free. Each is claimed first (a lease, so several instances never work on
-    /// the same one and a crashed claim is taken up again once it runs out).
-    /// Returns how many were completed or refused.
-    pub async fn complete_queued(&self) -> Result<usize, UploadError> {
-        let now = self.clock.now();
-        let lease =
-            chrono::Duration::from_std(COMPLETION_LEASE).unwrap_or(chrono::Duration::hours(1));
-        let claimable = || {
-            Condition::all()
-                .add(upload::Column::Status.eq(UploadStatus::Completing))
-                .add(
-                    Condition::any()
-                        .add(upload::Column::ClaimedUntil.is_null())
-                        .add(upload::Column::ClaimedUntil.lt(now)),
-                )
-        };
-        let queued = upload::Entity::find()
-            .filter(claimable())
-            .order_by_asc(upload::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut done = 0;
-        for row in queued {
-            let txn = begin_write(&self.db).await?;
-            let claimed = upload::Entity::update_many()
-                .col_expr(upload::Column::ClaimedUntil, Expr::value(now + lease))
-                .filter(upload::Column::Id.eq(row.id))
-                .filter(claimable())
-                .exec(&txn)
-                .await?
-                .rows_affected
-                == 1;
-            txn.commit().await?;
-            if !claimed {
-                continue;
-            }
-            match self.join_and_check(&row, None).await {
-                Ok(_) => done += 1,
-                Err(refusal) if refusal.is_refusal() => done += 1,
-                Err(err) => {
-                    tracing::warn!(upload = %row.pid, error = %err, "completing an upload failed; will retry");
-                    let txn = begin_write(&self.db).await?;
-                    upload::Entity::update_many()
-                        .col_expr(
-                            upload::Column::ClaimedUntil,
-                            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-                        )
-                        .filter(upload::Column::Id.eq(row.id))
-                        .exec(&txn)
-                        .await?;
-                    txn.commit().await?;
-                }
-            }
-        }
-        Ok(done)
-    }
-
-    /// Runs [`Uploads::complete_queued`] every `period`, forever (a background job).
-    pub async fn complete_queued_every(self, period: std::time::Duration) {
-        let mut ticks = tokio::time::interval(period);
-        loop {
-            ticks.tick().await;
-            match self.complete_queued().await {
-                Ok(0) => {}
-                Ok(completed) => tracing::info!(completed, "completed queued uploads"),
-                Err(err) => tracing::warn!(error = %err, "could not complete queued uploads"),
-            }
-        }
-    }
-
     /// Joins the `parts` (listed afresh when not given), checks the object and
     /// records it. A refused object is deleted and the upload marked aborted
     /// with the reason.
-    async fn join_and_check(
+    pub(super) async fn join_and_check(
         &self,
         row: &upload::Model,
         parts: Option<Vec<UploadedPart>>,
@@ -369,7 +298,7 @@ impl Uploads {
 }
 
 /// How long a claim on an upload holds.
-fn lease() -> chrono::Duration {
+pub(super) fn lease() -> chrono::Duration {
     chrono::Duration::from_std(COMPLETION_LEASE).unwrap_or(chrono::Duration::hours(1))
 }
 
