@@ -1,8 +1,9 @@
 //! Plain HTML forms that were refused. Without JavaScript a form posts to its
 //! server function, which sends the browser back to the form's page; the server
-//! keeps the error and what was typed (never passwords or tokens) in the
-//! session for that one next page load (`FormFlash`). Nothing of it travels in
-//! the URL, so a link cannot make the store show a message it did not produce.
+//! hands that one next page load the error and what was typed (never passwords
+//! or tokens) in a short-lived cookie it signed (`FormFlash`). Nothing of it
+//! travels in the URL, so a link cannot make the store show a message it did
+//! not produce.
 //! The flash is rendered by the server and handed to the browser bundle with
 //! the page, so hydration sees the same form.
 
@@ -21,9 +22,6 @@ pub struct FormFlash {
 }
 
 impl FormFlash {
-    /// The session key it is kept under until the next page load.
-    pub const SESSION_KEY: &'static str = "form_flash";
-
     /// True for fields never kept: passwords and mailed tokens.
     pub fn is_secret(field: &str) -> bool {
         field.contains("password") || field == "token"

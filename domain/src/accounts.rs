@@ -153,8 +153,9 @@ impl Accounts {
 
     /// The account with this email and password, tried from address `from`.
     /// Failures are counted per address and per account from that address, so
-    /// a stranger cannot lock the owner out; past the limits the answer is
-    /// `TooManyAttempts` (a mailed sign-in link still works).
+    /// a stranger cannot lock the owner out, and per account from everywhere at
+    /// a higher bar; past the limits the answer is `TooManyAttempts` (a mailed
+    /// sign-in link still works).
     pub async fn sign_in(
         &self,
         email: &str,
@@ -164,10 +165,11 @@ impl Accounts {
         let too_many = |wait: chrono::Duration| AccountError::TooManyAttempts {
             retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
         };
-        self.limiter.may_sign_in(from, email).map_err(too_many)?;
+        let attempt = self.limiter.begin_sign_in(from, email).map_err(too_many)?;
         let outcome = self.authenticate(email, password).await;
-        if matches!(outcome, Err(AccountError::InvalidCredentials)) {
-            self.limiter.sign_in_failed(from, email);
+        // Only wrong passwords stay counted.
+        if !matches!(outcome, Err(AccountError::InvalidCredentials)) {
+            self.limiter.refund(attempt);
         }
         outcome
     }

@@ -6,6 +6,7 @@ pub mod mail;
 pub mod product;
 pub mod product_file;
 pub mod product_image;
+pub mod secret;
 pub mod session;
 pub mod upload;
 pub mod user;

@@ -252,6 +252,19 @@ impl Products {
         self.write(row, false).await
     }
 
+    /// Creates a draft from `input` (no `existing` product), or replaces the
+    /// editable fields of product `existing`.
+    pub async fn save(
+        &self,
+        existing: Option<Uuid>,
+        input: &ProductInput<'_>,
+    ) -> Result<product::Model, EditorError> {
+        match existing {
+            None => self.create(input).await,
+            Some(pid) => self.update(pid, input).await,
+        }
+    }
+
     /// Publishes, unpublishes (back to draft) or archives product `pid`.
     pub async fn set_status(
         &self,

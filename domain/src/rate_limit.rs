@@ -44,28 +44,38 @@ pub enum Guarded {
     LinkLookup,
 }
 
-impl Guarded {
-    /// Attempts allowed per IP address and per account in a 15-minute window.
-    pub fn limits(self) -> (Limit, Limit) {
-        let per = Duration::minutes(15);
-        let (ip, account) = match self {
-            Self::SignIn => (30, 10),
-            Self::MagicLinkRequest | Self::ResetRequest | Self::TokenUse => (10, 3),
-            Self::Register | Self::ConfirmationRequest => (10, 3),
-            Self::PasswordChange => (10, 5),
-            Self::LinkLookup => (60, 60),
-        };
-        (Limit { max: ip, per }, Limit { max: account, per })
-    }
+/// How many attempts one kind of request allows in a window: per client
+/// address, per account from one address, and per account from everywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub per_ip: Limit,
+    pub per_account_from_ip: Limit,
+    pub per_account: Limit,
 }
 
-/// Failed password sign-ins for one account from all addresses together, in a
-/// window: past this, password sign-in to that account pauses (a mailed sign-in
-/// link still works), however many addresses an attacker uses.
-pub const ACCOUNT_FAILURES_ANYWHERE: Limit = Limit {
-    max: 100,
-    per: Duration::minutes(15),
-};
+impl Guarded {
+    /// Attempts allowed in a 15-minute window. Counting an account per
+    /// address keeps a stranger from using up its owner's allowance; the
+    /// higher bar per account from everywhere stops a distributed attack on one
+    /// account.
+    pub fn limits(self) -> Limits {
+        let per = Duration::minutes(15);
+        let (ip, account_from_ip, account) = match self {
+            Self::SignIn => (30, 10, 100),
+            Self::MagicLinkRequest | Self::ResetRequest | Self::ConfirmationRequest => (10, 3, 20),
+            Self::TokenUse => (10, 10, 10),
+            Self::Register => (10, 3, 10),
+            Self::PasswordChange => (10, 5, 5),
+            Self::LinkLookup => (60, 60, 60),
+        };
+        let limit = |max| Limit { max, per };
+        Limits {
+            per_ip: limit(ip),
+            per_account_from_ip: limit(account_from_ip),
+            per_account: limit(account),
+        }
+    }
+}
 
 /// Past this many keys the oldest are dropped, whatever their age.
 pub const MAX_KEYS: usize = 100_000;
@@ -143,45 +153,61 @@ impl RateLimiter {
     }
 
     /// Records an attempt at `what` from `ip` and, when known, for the account
-    /// with `email`; refuses it with how long to wait when either is over its
-    /// limit.
+    /// with `email`; refuses it with how long to wait when any of its limits
+    /// is reached.
     pub fn check(&self, what: Guarded, ip: IpAddr, email: Option<&str>) -> Result<(), Duration> {
-        let (per_ip, per_account) = what.limits();
-        self.attempt(
-            Key {
-                what,
-                subject: Subject::Ip(ip),
-            },
-            per_ip,
-            true,
-        )?;
-        if let Some(email) = email {
-            let subject = Subject::Account(account(email));
-            self.attempt(Key { what, subject }, per_account, true)?;
+        let now = self.clock.now();
+        for (key, limit) in keys(what, ip, email) {
+            self.attempt(key, limit, Some(now))?;
         }
         Ok(())
     }
 
-    /// Whether a password sign-in to `email` from `ip` may be tried now. Only
-    /// failures count ([`RateLimiter::sign_in_failed`]): per address, per
-    /// account from that address (a stranger elsewhere cannot lock the owner
-    /// out), and per account from everywhere at a much higher bar.
-    pub fn may_sign_in(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
-        for (key, limit) in sign_in_keys(ip, email) {
-            self.attempt(key, limit, false)?;
+    /// Counts a password sign-in to `email` from `ip` before it is tried, so a
+    /// burst of parallel guesses cannot all slip past the limits; answers the
+    /// attempt, to [`RateLimiter::refund`] when it succeeds (only failures stay
+    /// counted). Limits: per address, per account from that address (a
+    /// stranger elsewhere cannot lock the owner out), and per account from
+    /// everywhere at a much higher bar.
+    pub fn begin_sign_in(&self, ip: IpAddr, email: &str) -> Result<Attempt, Duration> {
+        let at = self.clock.now();
+        let keys = keys(Guarded::SignIn, ip, Some(email));
+        for (counted, (key, limit)) in keys.iter().enumerate() {
+            if let Err(wait) = self.attempt(*key, *limit, Some(at)) {
+                self.uncount(&keys[..counted], at);
+                return Err(wait);
+            }
         }
-        Ok(())
+        Ok(Attempt { keys, at })
     }
 
-    /// Counts a failed password sign-in to `email` from `ip`.
-    pub fn sign_in_failed(&self, ip: IpAddr, email: &str) {
-        for (key, limit) in sign_in_keys(ip, email) {
-            let _ = self.attempt(key, limit, true);
+    /// Forgets a counted attempt that succeeded.
+    pub fn refund(&self, attempt: Attempt) {
+        self.uncount(&attempt.keys, attempt.at);
+    }
+
+    fn uncount(&self, keys: &[(Key, Limit)], at: DateTime<Utc>) {
+        let mut table = self
+            .table
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (key, _) in keys {
+            if let Some(times) = table.attempts.get_mut(key)
+                && let Some(index) = times.iter().rposition(|time| *time == at)
+            {
+                times.remove(index);
+            }
         }
     }
 
-    /// Checks `key` against `limit` and, when `record`, counts this attempt.
-    fn attempt(&self, key: Key, limit: Limit, record: bool) -> Result<(), Duration> {
+    /// Checks `key` against `limit` and, when given an instant, counts this
+    /// attempt at it.
+    fn attempt(
+        &self,
+        key: Key,
+        limit: Limit,
+        record: Option<DateTime<Utc>>,
+    ) -> Result<(), Duration> {
         let now = self.clock.now();
         let since = now - limit.per;
         let mut table = self
@@ -197,9 +223,9 @@ impl RateLimiter {
             let oldest = times.front().copied().unwrap_or(now);
             return Err((oldest + limit.per - now).max(Duration::seconds(1)));
         }
-        if record {
-            times.push_back(now);
-            table.order.push_back((now, key));
+        if let Some(at) = record {
+            times.push_back(at);
+            table.order.push_back((at, key));
         } else if times.is_empty() {
             table.attempts.remove(&key);
         }
@@ -216,18 +242,41 @@ impl RateLimiter {
     }
 }
 
-fn sign_in_keys(ip: IpAddr, email: &str) -> [(Key, Limit); 3] {
-    let (per_ip, per_account) = Guarded::SignIn.limits();
-    let account = account(email);
-    let key = |subject| Key {
-        what: Guarded::SignIn,
-        subject,
-    };
-    [
-        (key(Subject::Ip(ip)), per_ip),
-        (key(Subject::AccountFrom(account, ip)), per_account),
-        (key(Subject::Account(account)), ACCOUNT_FAILURES_ANYWHERE),
-    ]
+/// A counted sign-in attempt, to refund if it succeeds.
+#[derive(Debug)]
+pub struct Attempt {
+    keys: Vec<(Key, Limit)>,
+    at: DateTime<Utc>,
+}
+
+/// The keys an attempt at `what` counts against, with their limits.
+fn keys(what: Guarded, ip: IpAddr, email: Option<&str>) -> Vec<(Key, Limit)> {
+    let limits = what.limits();
+    let network = network(ip);
+    let key = |subject| Key { what, subject };
+    let mut keys = vec![(key(Subject::Ip(network)), limits.per_ip)];
+    if let Some(email) = email {
+        let account = account(email);
+        keys.push((
+            key(Subject::AccountFrom(account, network)),
+            limits.per_account_from_ip,
+        ));
+        keys.push((key(Subject::Account(account)), limits.per_account));
+    }
+    keys
+}
+
+/// The network a client address stands for: the address itself for IPv4,
+/// its /64 for IPv6 (one subscriber's line; a client there picks any of 2^64
+/// addresses).
+fn network(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
 }
 
 #[cfg(test)]
@@ -253,23 +302,28 @@ mod tests {
             assert_eq!(limiter.check(what, ip(1), Some("a@example.com")), Ok(()));
         }
         assert_eq!(
-            limiter.check(what, ip(2), Some("a@example.com")),
+            limiter.check(what, ip(1), Some("a@example.com")),
             Err(Duration::minutes(15))
         );
         assert_eq!(
-            limiter.check(what, ip(2), Some("b@example.com")),
+            limiter.check(what, ip(1), Some("b@example.com")),
             Ok(()),
             "keys are separate"
+        );
+        assert_eq!(
+            limiter.check(what, ip(2), Some("a@example.com")),
+            Ok(()),
+            "another address has its own allowance for the account"
         );
 
         clock.advance(Duration::minutes(10));
         assert_eq!(
-            limiter.check(what, ip(3), Some("a@example.com")),
+            limiter.check(what, ip(1), Some("a@example.com")),
             Err(Duration::minutes(5))
         );
         clock.advance(Duration::minutes(5));
         assert_eq!(
-            limiter.check(what, ip(3), Some("a@example.com")),
+            limiter.check(what, ip(1), Some("a@example.com")),
             Ok(()),
             "the window slid"
         );
@@ -282,10 +336,32 @@ mod tests {
         for spelling in ["A@Example.com", " a@example.com", "a@EXAMPLE.COM"] {
             assert!(limiter.check(what, ip(1), Some(spelling)).is_ok());
         }
-        assert!(limiter.check(what, ip(2), Some("a@example.com\n")).is_err());
+        assert!(limiter.check(what, ip(1), Some("a@example.com\n")).is_err());
         let long = format!("{}@example.com", "x".repeat(100_000));
         assert!(limiter.check(what, ip(3), Some(&long)).is_ok());
-        assert_eq!(limiter.tracked_keys(), 5, "three addresses, two accounts");
+        assert_eq!(
+            limiter.tracked_keys(),
+            6,
+            "two addresses, two accounts, two accounts-from-an-address"
+        );
+    }
+
+    #[test]
+    fn an_account_has_a_bar_for_all_addresses_together() {
+        let limiter = RateLimiter::new(Clock::manual(start()));
+        for n in 0..20u32 {
+            let from = IpAddr::from(n.to_be_bytes());
+            assert!(
+                limiter
+                    .check(Guarded::MagicLinkRequest, from, Some("a@example.com"))
+                    .is_ok()
+            );
+        }
+        assert!(
+            limiter
+                .check(Guarded::MagicLinkRequest, ip(200), Some("a@example.com"))
+                .is_err()
+        );
     }
 
     #[test]
@@ -293,18 +369,31 @@ mod tests {
         let limiter = RateLimiter::new(Clock::manual(start()));
         let (owner, stranger) = (ip(1), ip(66));
         for _ in 0..10 {
-            assert!(limiter.may_sign_in(stranger, "owner@example.com").is_ok());
-            limiter.sign_in_failed(stranger, "owner@example.com");
+            // Wrong guesses: counted, never refunded.
+            assert!(limiter.begin_sign_in(stranger, "owner@example.com").is_ok());
         }
-        assert!(limiter.may_sign_in(stranger, "owner@example.com").is_err());
         assert!(
-            limiter.may_sign_in(owner, "owner@example.com").is_ok(),
-            "the owner's own address still gets in"
+            limiter
+                .begin_sign_in(stranger, "owner@example.com")
+                .is_err()
         );
-        // Successful sign-ins are not counted at all.
+        let attempt = limiter.begin_sign_in(owner, "owner@example.com");
+        assert!(attempt.is_ok(), "the owner's own address still gets in");
+        // Successful sign-ins are refunded: they never add up.
+        limiter.refund(attempt.unwrap());
         for _ in 0..50 {
-            assert!(limiter.may_sign_in(owner, "owner@example.com").is_ok());
+            let attempt = limiter.begin_sign_in(owner, "owner@example.com").unwrap();
+            limiter.refund(attempt);
         }
+    }
+
+    #[test]
+    fn parallel_guesses_are_counted_before_they_are_tried() {
+        let limiter = RateLimiter::new(Clock::manual(start()));
+        let attempts: Vec<_> = (0..40)
+            .map(|_| limiter.begin_sign_in(ip(9), "owner@example.com"))
+            .collect();
+        assert_eq!(attempts.iter().filter(|a| a.is_ok()).count(), 10);
     }
 
     #[test]
@@ -312,10 +401,27 @@ mod tests {
         let limiter = RateLimiter::new(Clock::manual(start()));
         for n in 0..100u32 {
             let from = IpAddr::from(n.to_be_bytes());
-            limiter.sign_in_failed(from, "owner@example.com");
+            assert!(limiter.begin_sign_in(from, "owner@example.com").is_ok());
         }
-        assert!(limiter.may_sign_in(ip(1), "owner@example.com").is_err());
-        assert!(limiter.may_sign_in(ip(1), "other@example.com").is_ok());
+        assert!(limiter.begin_sign_in(ip(1), "owner@example.com").is_err());
+        assert!(limiter.begin_sign_in(ip(1), "other@example.com").is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_slash_64() {
+        let limiter = RateLimiter::new(Clock::manual(start()));
+        for n in 0..10u16 {
+            let from = IpAddr::from([0x2001, 0xdb8, 0, 1, 0, 0, 0, n]);
+            let _ = limiter.check(Guarded::TokenUse, from, None);
+        }
+        let elsewhere_in_the_same_64 = IpAddr::from([0x2001, 0xdb8, 0, 1, 9, 9, 9, 9]);
+        assert!(
+            limiter
+                .check(Guarded::TokenUse, elsewhere_in_the_same_64, None)
+                .is_err()
+        );
+        let next_64 = IpAddr::from([0x2001, 0xdb8, 0, 2, 0, 0, 0, 1]);
+        assert!(limiter.check(Guarded::TokenUse, next_64, None).is_ok());
     }
 
     #[test]

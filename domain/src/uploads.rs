@@ -248,10 +248,31 @@ impl Uploads {
     /// Cancels an upload; S3 discards what it received.
     pub async fn cancel(&self, upload: Uuid) -> Result<(), UploadError> {
         let row = self.pending(upload).await?;
-        self.storage
+        if !self.abandon(&row).await? {
+            return Err(UploadError::NoSuchUpload);
+        }
+        Ok(self
+            .storage
             .abort_multipart(&row.s3_key, &row.s3_upload_id)
-            .await?;
-        self.finish(&row, UploadStatus::Aborted).await
+            .await?)
+    }
+
+    /// Marks a still-pending upload aborted, before S3 is told, so a
+    /// completion cannot claim it meanwhile (nor a cancellation undo a
+    /// completion that claimed it first). False when it was not pending.
+    async fn abandon(&self, row: &upload::Model) -> Result<bool, UploadError> {
+        let txn = begin_write(&self.db).await?;
+        let abandoned = upload::Entity::update_many()
+            .col_expr(upload::Column::Status, Expr::value(UploadStatus::Aborted))
+            .col_expr(upload::Column::FinishedAt, Expr::value(self.clock.now()))
+            .filter(upload::Column::Id.eq(row.id))
+            .filter(upload::Column::Status.eq(UploadStatus::Pending))
+            .exec(&txn)
+            .await?
+            .rows_affected
+            == 1;
+        txn.commit().await?;
+        Ok(abandoned)
     }
 
     async fn pending(&self, upload: Uuid) -> Result<upload::Model, UploadError> {
@@ -261,13 +282,6 @@ impl Uploads {
             .one(&self.db)
             .await?
             .ok_or(UploadError::NoSuchUpload)
-    }
-
-    async fn finish(&self, row: &upload::Model, status: UploadStatus) -> Result<(), UploadError> {
-        let txn = begin_write(&self.db).await?;
-        mark(&txn, row.id, status, self.clock.now()).await?;
-        txn.commit().await?;
-        Ok(())
     }
 }
 

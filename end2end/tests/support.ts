@@ -6,17 +6,24 @@ import { test as base, expect, type Page } from '@playwright/test';
 
 export { expect };
 
+const cspViolation = /Content[ -]Security[ -]Policy|Refused to (load|execute|compile|connect|apply)/i;
+
+/// Collects into `violations` what `page` reports of broken CSP rules.
+export function watchCsp(page: Page, violations: string[]): void {
+  page.on('console', (message) => {
+    if (cspViolation.test(message.text())) violations.push(message.text());
+  });
+  page.on('pageerror', (error) => {
+    if (cspViolation.test(error.message)) violations.push(error.message);
+  });
+}
+
 export const test = base.extend<{ cspViolations: void }>({
   cspViolations: [
-    async ({ page }, use) => {
+    async ({ context }, use) => {
       const violations: string[] = [];
-      const csp = /Content[ -]Security[ -]Policy|Refused to (load|execute|compile|connect|apply)/i;
-      page.on('console', (message) => {
-        if (csp.test(message.text())) violations.push(message.text());
-      });
-      page.on('pageerror', (error) => {
-        if (csp.test(error.message)) violations.push(error.message);
-      });
+      for (const page of context.pages()) watchCsp(page, violations);
+      context.on('page', (page) => watchCsp(page, violations));
       await use();
       expect(violations, 'no Content-Security-Policy violations').toEqual([]);
     },

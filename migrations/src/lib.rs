@@ -12,6 +12,7 @@ mod m20261128_000005_uploads;
 mod m20261128_000006_media_and_licenses;
 mod m20261129_000007_upload_completion;
 mod m20261129_000008_verified_addresses_and_sessions;
+mod m20261129_000009_secrets;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_media_and_licenses::Migration),
             Box::new(m20261129_000007_upload_completion::Migration),
             Box::new(m20261129_000008_verified_addresses_and_sessions::Migration),
+            Box::new(m20261129_000009_secrets::Migration),
         ]
     }
 }

@@ -3,6 +3,9 @@
 //! proven already; accounts opened with a password must confirm), and
 //! `sessions` get the account they are signed in to, when they started, and
 //! the device (user agent, address) for the account page's session list.
+//! Sessions signed in before this migration do not say their account, so no
+//! password change or proof of address could end them: they are ended here,
+//! and everyone signs in once more.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -51,6 +54,14 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .exec_stmt(
+                Query::delete()
+                    .from_table(Sessions::Table)
+                    .and_where(Expr::col(Sessions::Data).like(r#"%"user":%"#))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -109,6 +120,7 @@ enum Users {
 #[derive(DeriveIden)]
 enum Sessions {
     Table,
+    Data,
     UserPid,
     CreatedAt,
     UserAgent,

@@ -8,7 +8,7 @@ mod headers;
 mod health;
 mod middleware;
 mod origin_check;
-mod server_fns;
+pub mod server_fns;
 
 use app::{App, shell};
 use axum::Router;
@@ -32,6 +32,7 @@ const SESSION_LIFETIME: Duration = Duration::days(14);
 /// The whole application as one router; tests call it through real HTTP.
 pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Router {
     let routes = generate_route_list(App);
+    let flash_key = state.flash_key.clone();
     let context = state.app.clone();
     let policy = headers::ContentSecurityPolicy::new(&state.storage_origin);
     // Per page: the services, and the CSP naming the nonce Leptos put on this
@@ -79,8 +80,14 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             move || shell(fallback_options.clone()),
         ))
         .with_state(state)
-        .layer(axum::middleware::from_fn(server_fns::hand_flash_to_page))
-        .layer(axum::middleware::from_fn(server_fns::answer_refusals))
+        .layer(axum::middleware::from_fn_with_state(
+            flash_key.clone(),
+            server_fns::hand_flash_to_page,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            flash_key,
+            server_fns::answer_refusals,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(

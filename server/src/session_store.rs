@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use domain::clock::Clock;
 use domain::entities::session;
 use domain::sessions;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
 };
@@ -104,20 +103,23 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session that still exists. It never inserts: a session ended
+    /// while a request on it was in flight (sign-out everywhere, a password
+    /// change, an address proven elsewhere) must stay ended when that request
+    /// saves it.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        session::Entity::insert(row(record, self.clock.now())?)
-            .on_conflict(
-                OnConflict::column(session::Column::IdHash)
-                    .update_columns([
-                        session::Column::Data,
-                        session::Column::ExpiresAt,
-                        session::Column::UserPid,
-                        session::Column::UserAgent,
-                        session::Column::Ip,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.db)
+        let row = row(record, self.clock.now())?;
+        session::Entity::update_many()
+            .set(session::ActiveModel {
+                data: row.data,
+                expires_at: row.expires_at,
+                user_pid: row.user_pid,
+                user_agent: row.user_agent,
+                ip: row.ip,
+                ..Default::default()
+            })
+            .filter(session::Column::IdHash.eq(id_hash(&record.id)))
+            .exec(&self.db)
             .await
             .map_err(backend)?;
         Ok(())

@@ -70,6 +70,8 @@ pub struct AppState {
     pub storage: Storage,
     /// The object store's origin as browsers reach it, for the CSP.
     pub storage_origin: String,
+    /// Signs the one-time cookie a refused form leaves for its page.
+    pub flash_key: crate::routes::server_fns::FlashKey,
     /// "Now" for everything the server does itself (sessions).
     pub clock: Clock,
     pub app: app::ssr::AppContext,
@@ -114,6 +116,12 @@ impl Application {
         let (storage, embedded_s3) = storage_for(&settings, &origin_of(&public_url)).await?;
         storage.ensure_bucket().await?;
         let clock = Clock::System;
+        let flash_key = domain::secret::shared(&db, "form_flash").await?;
+        let flash_key = crate::routes::server_fns::FlashKey(
+            hex::decode(flash_key.expose())
+                .unwrap_or_else(|_| flash_key.expose().as_bytes().to_vec())
+                .into(),
+        );
         // Browsers fetch objects from wherever presigned URLs point.
         let storage_origin = origin_of(&storage.image_url("origin", clock.now()).await?);
         if settings.seed_demo {
@@ -147,6 +155,7 @@ impl Application {
             db: db.clone(),
             storage,
             storage_origin,
+            flash_key,
             clock,
         };
         let router = routes::router(state, &settings, &origin_of(&public_url));

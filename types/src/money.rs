@@ -32,9 +32,10 @@ pub struct InvalidCurrency;
 
 macro_rules! iso_4217 {
     ($($code:ident $exponent:literal),+ $(,)?) => {
-        /// The ISO 4217 currencies in circulation, by code, with their minor-unit
-        /// digits (funds, precious metals and testing codes are left out: nothing
-        /// is sold in them).
+        /// The ISO 4217 currencies and funds in use, by code, with their
+        /// minor-unit digits (precious metals, SDR-like units and the testing
+        /// codes, which have no minor unit, are left out: nothing is sold in
+        /// them).
         const ISO_4217: &[Iso4217] = &[
             $(Iso4217 { code: stringify!($code), exponent: $exponent }),+
         ];

@@ -29,16 +29,10 @@ pub async fn save_product(
     #[server(flatten)] fields: ProductFields,
 ) -> Result<AdminProductView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let input = crate::ssr::views::product_input(&fields);
     let existing = product.as_deref().map(str::trim).filter(|p| !p.is_empty());
-    let saved = match existing {
-        None => ctx.products.create(&input).await?,
-        Some(pid) => {
-            ctx.products
-                .update(crate::ssr::parse_id(pid)?, &input)
-                .await?
-        }
-    };
+    let existing = existing.map(crate::ssr::parse_id).transpose()?;
+    let input = crate::ssr::views::product_input(&fields);
+    let saved = ctx.products.save(existing, &input).await?;
     leptos_axum::redirect(&match existing {
         None => format!("/admin/products/{}?created", saved.pid),
         Some(_) => "/admin/products".to_owned(),

@@ -1,12 +1,14 @@
-//! Password hashing with argon2id, off the async workers: each hash runs on
-//! the blocking pool, and at most about one per core at a time, so a flood of
+//! Password hashing with argon2id, off the async workers: hashes run on a few
+//! threads of their own (about one per core), one at a time each, so a flood of
 //! registrations or sign-ins neither stalls other requests nor multiplies
-//! argon2's memory. Callers past the queue's patience get "busy, retry".
+//! argon2's memory (19 MiB a hash, kept by at most those few threads).
+//! Callers past the queue's patience get "busy, retry".
 
 use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use password_hash::rand_core::OsRng;
-use std::sync::{Arc, OnceLock};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -15,13 +17,27 @@ use super::AccountError;
 /// How long a hash waits for its turn before the caller is told to retry.
 const QUEUE_PATIENCE: Duration = Duration::from_secs(10);
 
-/// Runs password hashes and checks on the blocking pool, a bounded number at
-/// once. Cheap to clone: clones share the bound.
-#[derive(Clone, Debug)]
+/// Work for a hashing thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Runs password hashes and checks on threads of its own, a bounded number at
+/// once. Cheap to clone: clones share the threads; they stop when the last
+/// clone is dropped.
+#[derive(Clone)]
 pub struct Hasher {
     turns: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
     /// How long a hash waits for its turn.
     patience: Duration,
+}
+
+impl std::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hasher")
+            .field("free", &self.turns.available_permits())
+            .field("patience", &self.patience)
+            .finish()
+    }
 }
 
 impl Default for Hasher {
@@ -33,10 +49,35 @@ impl Default for Hasher {
 }
 
 impl Hasher {
-    /// At most `at_once` hashes run at the same time.
+    /// At most `at_once` hashes run at the same time, each on one of
+    /// `at_once` threads started here.
     pub fn new(at_once: usize) -> Self {
+        let at_once = at_once.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..at_once {
+            let queue = queue.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = queue
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(err) = started {
+                tracing::error!(error = %err, "could not start a password-hashing thread");
+            }
+        }
         Self {
-            turns: Arc::new(Semaphore::new(at_once.max(1))),
+            turns: Arc::new(Semaphore::new(at_once)),
+            jobs,
             patience: QUEUE_PATIENCE,
         }
     }
@@ -70,14 +111,16 @@ impl Hasher {
                 retry_after_secs: 5,
             })?
             .map_err(|err| AccountError::Hash(err.to_string()))?;
-        let outcome = tokio::task::spawn_blocking(move || {
-            let outcome = work();
-            drop(turn);
-            outcome
-        })
-        .await
-        .map_err(|err| AccountError::Hash(format!("hashing task: {err}")))?;
-        Ok(outcome)
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = reply.send(work());
+                drop(turn);
+            }))
+            .map_err(|_| AccountError::Hash("no hashing thread is running".into()))?;
+        outcome
+            .await
+            .map_err(|_| AccountError::Hash("a hashing thread stopped".into()))
     }
 }
 

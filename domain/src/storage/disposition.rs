@@ -8,11 +8,6 @@ pub fn attachment(filename: &str) -> String {
     disposition("attachment", filename)
 }
 
-/// The same for a file a page may show (a stream in `<audio>`/`<video>`).
-pub fn inline(filename: &str) -> String {
-    disposition("inline", filename)
-}
-
 fn disposition(kind: &str, filename: &str) -> String {
     let fallback: String = filename
         .chars()
@@ -65,8 +60,8 @@ mod tests {
              filename*=UTF-8''na%C3%AFve%20%22r%C3%A9sum%C3%A9%22%202.pdf"
         );
         assert_eq!(
-            inline("雨.wav"),
-            "inline; filename=\"_.wav\"; filename*=UTF-8''%E9%9B%A8.wav"
+            attachment("雨.wav"),
+            "attachment; filename=\"_.wav\"; filename*=UTF-8''%E9%9B%A8.wav"
         );
     }
 

@@ -3,6 +3,7 @@
 //! never work on the same one, and an upload whose worker crashed is taken up
 //! again once its lease runs out.
 
+use chrono::SubsecRound;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 
@@ -17,9 +18,7 @@ impl Uploads {
     /// the same one and a crashed claim is taken up again once it runs out).
     /// Returns how many were completed or refused.
     pub async fn complete_queued(&self) -> Result<usize, UploadError> {
-        let now = self.clock.now();
-        let lease = lease();
-        let claimable = || {
+        let claimable = |now| {
             Condition::all()
                 .add(upload::Column::Status.eq(UploadStatus::Completing))
                 .add(
@@ -29,17 +28,22 @@ impl Uploads {
                 )
         };
         let queued = upload::Entity::find()
-            .filter(claimable())
+            .filter(claimable(self.clock.now()))
             .order_by_asc(upload::Column::Id)
             .all(&self.db)
             .await?;
         let mut done = 0;
         for row in queued {
+            // Claimed at the moment this worker starts on it, not when the
+            // run began, so the lease is as long as it says.
+            let now = self.clock.now();
+            // Whole seconds, so it reads back equal from either database.
+            let until = (now + lease(row.size_bytes)).trunc_subsecs(0);
             let txn = begin_write(&self.db).await?;
             let claimed = upload::Entity::update_many()
-                .col_expr(upload::Column::ClaimedUntil, Expr::value(now + lease))
+                .col_expr(upload::Column::ClaimedUntil, Expr::value(until))
                 .filter(upload::Column::Id.eq(row.id))
-                .filter(claimable())
+                .filter(claimable(now))
                 .exec(&txn)
                 .await?
                 .rows_affected
@@ -53,6 +57,7 @@ impl Uploads {
                 Err(refusal) if refusal.is_refusal() => done += 1,
                 Err(err) => {
                     tracing::warn!(upload = %row.pid, error = %err, "completing an upload failed; will retry");
+                    // Let go of this worker's own claim only.
                     let txn = begin_write(&self.db).await?;
                     upload::Entity::update_many()
                         .col_expr(
@@ -60,6 +65,8 @@ impl Uploads {
                             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
                         )
                         .filter(upload::Column::Id.eq(row.id))
+                        .filter(upload::Column::Status.eq(UploadStatus::Completing))
+                        .filter(upload::Column::ClaimedUntil.eq(until))
                         .exec(&txn)
                         .await?;
                     txn.commit().await?;

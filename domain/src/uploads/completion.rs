@@ -62,7 +62,7 @@ impl Uploads {
         let row = self.pending(upload).await?;
         let size = u64::try_from(row.size_bytes).unwrap_or_default();
         let queued = row.purpose == UploadPurpose::File && size > self.inline_completion_max;
-        let lease = (!queued).then(|| self.clock.now() + lease());
+        let lease = (!queued).then(|| self.clock.now() + lease(row.size_bytes));
         if !self.claim(&row, lease).await? {
             return Err(UploadError::NoSuchUpload);
         }
@@ -297,9 +297,12 @@ impl Uploads {
     }
 }
 
-/// How long a claim on an upload holds.
-pub(super) fn lease() -> chrono::Duration {
-    chrono::Duration::from_std(COMPLETION_LEASE).unwrap_or(chrono::Duration::hours(1))
+/// How long a claim on an upload of `size_bytes` holds: [`COMPLETION_LEASE`],
+/// or longer for a file that takes longer to read at a slow 10 MB/s (a 50 GiB
+/// file: about 90 minutes), so the claim outlasts the work.
+pub(super) fn lease(size_bytes: i64) -> chrono::Duration {
+    let least = chrono::Duration::from_std(COMPLETION_LEASE).unwrap_or(chrono::Duration::hours(1));
+    least.max(chrono::Duration::seconds(size_bytes / 10_000_000))
 }
 
 impl UploadError {

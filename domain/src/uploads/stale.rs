@@ -22,15 +22,20 @@ impl Uploads {
         let mut aborted = 0;
         for row in &stale {
             let abort = async {
+                // Claimed first: a completion that got there before wins.
+                if !self.abandon(row).await? {
+                    return Ok(false);
+                }
                 self.storage
                     .abort_multipart(&row.s3_key, &row.s3_upload_id)
                     .await?;
-                self.finish(row, UploadStatus::Aborted).await
+                Ok::<_, UploadError>(true)
             };
             match abort.await {
-                Ok(()) => aborted += 1,
+                Ok(true) => aborted += 1,
+                Ok(false) => {}
                 Err(err) => {
-                    tracing::warn!(upload = %row.pid, error = %err, "could not abort a stale upload");
+                    tracing::warn!(upload = %row.pid, error = %err, "could not abort a stale upload; S3 may keep its parts until its own cleanup");
                 }
             }
         }

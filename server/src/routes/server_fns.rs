@@ -3,30 +3,104 @@
 //! here it gets the status that error stands for (401, 403, 404, 409, 429 with
 //! `Retry-After`…). A refused plain HTML form post (no JavaScript) goes back to
 //! its page with a 303, and the error and what was typed (never passwords or
-//! tokens) wait in the session for that page (`FormFlash`) instead of riding in
-//! the URL, where a link could forge them.
+//! tokens) ride along in a short-lived cookie signed with the store's own key
+//! (`FormFlash`), read once by that page — never in the URL, where a link
+//! could forge them, and never in the database, which strangers could fill.
 
 use app::error::AppError;
 use app::forms::FormFlash;
 use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use http::{HeaderValue, Method, StatusCode, header};
-use tower_sessions::Session;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, KeyInit, Mac};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use sha2::Sha256;
+use std::sync::Arc;
+
+use super::client::Https;
 
 /// Where server functions live.
 const PREFIX: &str = "/api/";
 /// Set by Leptos on the answer of a server function that returned an error.
 const ERROR_HEADER: &str = "serverfnerror";
-/// The most a form flash keeps of one field's value.
-const MAX_FIELD_LEN: usize = 10_000;
-/// The most fields a form flash keeps.
-const MAX_FIELDS: usize = 64;
+/// The cookie a refused form's flash travels in.
+const COOKIE: &str = "downlink_flash";
+/// The most a flash's JSON may weigh (its cookie stays under browsers' 4 kB).
+const MAX_FLASH_LEN: usize = 2_500;
+/// A flash older than this is ignored.
+const FLASH_LIFETIME_SECS: i64 = 300;
+
+/// The key that signs flash cookies (`secrets` row `form_flash`, shared by
+/// every instance).
+#[derive(Clone)]
+pub struct FlashKey(pub Arc<[u8]>);
+
+impl std::fmt::Debug for FlashKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FlashKey([redacted])")
+    }
+}
+
+/// A flash as signed: when it was made, and what it holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Sealed {
+    at: i64,
+    flash: FormFlash,
+}
+
+impl FlashKey {
+    fn mac(&self, payload: &[u8]) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
+            .expect("HMAC takes a key of any length");
+        mac.update(payload);
+        mac
+    }
+
+    /// The cookie value for `flash`: its JSON and the JSON's HMAC, both
+    /// base64url. Fields are dropped from the end until it fits.
+    fn seal(&self, mut flash: FormFlash, now: i64) -> Option<String> {
+        loop {
+            let json = serde_json::to_vec(&Sealed {
+                at: now,
+                flash: flash.clone(),
+            })
+            .ok()?;
+            if json.len() <= MAX_FLASH_LEN {
+                let tag = self.mac(&json).finalize().into_bytes();
+                return Some(format!(
+                    "{}.{}",
+                    URL_SAFE_NO_PAD.encode(&json),
+                    URL_SAFE_NO_PAD.encode(tag)
+                ));
+            }
+            flash.fields.pop()?;
+        }
+    }
+
+    /// The flash in a cookie value, if this store signed it in the last few
+    /// minutes.
+    fn open(&self, value: &str, now: i64) -> Option<FormFlash> {
+        let (json, tag) = value.split_once('.')?;
+        let (json, tag) = (
+            URL_SAFE_NO_PAD.decode(json).ok()?,
+            URL_SAFE_NO_PAD.decode(tag).ok()?,
+        );
+        self.mac(&json).verify_slice(&tag).ok()?;
+        let sealed: Sealed = serde_json::from_slice(&json).ok()?;
+        (now - sealed.at <= FLASH_LIFETIME_SECS && sealed.at <= now).then_some(sealed.flash)
+    }
+}
 
 /// Middleware: answers refused server-function calls with their status, and
 /// refused form posts with a one-time flash. Other requests pass untouched.
-pub async fn answer_refusals(session: Session, request: Request, next: Next) -> Response {
+pub async fn answer_refusals(
+    State(key): State<FlashKey>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !request.uri().path().starts_with(PREFIX) {
         return next.run(request).await;
     }
@@ -42,12 +116,13 @@ pub async fn answer_refusals(session: Session, request: Request, next: Next) -> 
     } else {
         (request, Vec::new())
     };
+    let https = request.extensions().get::<Https>().is_some_and(|h| h.0);
     let response = next.run(request).await;
     if !response.headers().contains_key(ERROR_HEADER) {
         return response;
     }
     if form_post {
-        back_to_form(session, response, typed).await
+        back_to_form(&key, https, response, typed)
     } else {
         with_error_status(response).await
     }
@@ -60,12 +135,11 @@ fn accepts_html(headers: &http::HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// The posted fields worth giving back: not passwords or tokens, and bounded.
+/// The posted fields worth giving back: not passwords or tokens.
 fn kept_fields(body: &Bytes) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body)
         .filter(|(name, _)| !FormFlash::is_secret(name))
-        .filter(|(_, value)| value.len() <= MAX_FIELD_LEN)
-        .take(MAX_FIELDS)
+        .filter(|(_, value)| value.len() <= MAX_FLASH_LEN)
         .map(|(name, value)| (name.into_owned(), value.into_owned()))
         .collect()
 }
@@ -87,23 +161,24 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// The form's page again (303), its error and typed fields in the session.
-/// Leptos puts the error in the redirect's query (`__path`, `__err`); it is
-/// moved from there into the flash, and the query is cleaned.
-async fn back_to_form(
-    session: Session,
+/// The form's page again (303), its error and typed fields in the flash
+/// cookie. Leptos puts the error in the redirect's query (`__path`, `__err`);
+/// it is moved from there into the flash, and the query is cleaned.
+fn back_to_form(
+    key: &FlashKey,
+    https: bool,
     response: Response,
     fields: Vec<(String, String)>,
 ) -> Response {
     let (mut parts, _) = response.into_parts();
+    // The Location is the form's page (the Referer), or "/" without one.
+    let base = url::Url::parse("http://store.invalid/").expect("a valid base URL");
     let location = parts
         .headers
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| url::Url::parse(v).ok());
-    let Some(mut location) = location else {
-        return Response::from_parts(parts, Body::empty());
-    };
+        .and_then(|v| base.join(v).ok())
+        .unwrap_or(base);
     let (mut path, mut error) = (None, None);
     let query: Vec<(String, String)> = location
         .query_pairs()
@@ -119,63 +194,154 @@ async fn back_to_form(
             _ => Some((name.into_owned(), value.into_owned())),
         })
         .collect();
-    location.set_query(None);
-    if !query.is_empty() {
-        location.query_pairs_mut().extend_pairs(query);
-    }
     if let (Some(path), Some(error)) = (path, error) {
         let flash = FormFlash {
             path,
             error,
             fields,
         };
-        if let Err(err) = session.insert(FormFlash::SESSION_KEY, flash).await {
-            tracing::warn!(error = %err, "could not keep a refused form in the session");
+        let sealed = key.seal(flash, chrono::Utc::now().timestamp());
+        if let Some(cookie) =
+            sealed.and_then(|value| flash_cookie(&value, FLASH_LIFETIME_SECS, https))
+        {
+            parts.headers.append(header::SET_COOKIE, cookie);
         }
     }
     parts.status = StatusCode::SEE_OTHER;
-    // Same site only: the page the form was on.
-    let target = format!(
-        "{}{}",
-        location.path(),
-        location
-            .query()
-            .map(|q| format!("?{q}"))
-            .unwrap_or_default()
-    );
-    if let Ok(value) = HeaderValue::from_str(&target) {
+    // Same site only: the path and query of the page the form was on.
+    if let Ok(value) = HeaderValue::from_str(&path_and_query(location.path(), &query)) {
         parts.headers.insert(header::LOCATION, value);
     }
     parts.headers.remove(ERROR_HEADER);
     Response::from_parts(parts, Body::empty())
 }
 
-/// Middleware for pages: moves a refused form's flash out of the session into
-/// the request, for that page's render (`app::forms`), so it shows once.
-pub async fn hand_flash_to_page(session: Session, mut request: Request, next: Next) -> Response {
-    if request.method() == Method::GET
-        && !request.uri().path().starts_with(PREFIX)
-        && accepts_html(request.headers())
-    {
-        // Read first: removing marks the session changed (a write), which only
-        // a page that has a flash should cost.
-        match session.get::<FormFlash>(FormFlash::SESSION_KEY).await {
-            Ok(Some(flash)) => {
-                if let Err(err) = session.remove::<FormFlash>(FormFlash::SESSION_KEY).await {
-                    tracing::warn!(error = %err, "could not clear a refused form's flash");
-                }
-                request.extensions_mut().insert(flash);
-            }
-            Ok(None) => {}
-            Err(err) => tracing::warn!(error = %err, "could not read a refused form's flash"),
-        }
+fn path_and_query(path: &str, query: &[(String, String)]) -> String {
+    if query.is_empty() {
+        return path.to_owned();
     }
-    next.run(request).await
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    format!("{path}?{query}")
+}
+
+fn flash_cookie(value: &str, max_age: i64, https: bool) -> Option<HeaderValue> {
+    let secure = if https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    ))
+    .ok()
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// Middleware for pages: a refused form's flash cookie is checked and handed
+/// to that page's render (`app::forms`) once, then cleared. A page address
+/// carrying Leptos's own error parameters (`__err`, `__path`: only a crafted
+/// link has them now) is sent to the same page without them, so nothing in an
+/// address is ever shown as the store's message.
+pub async fn hand_flash_to_page(
+    State(key): State<FlashKey>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let page = request.method() == Method::GET && !request.uri().path().starts_with(PREFIX);
+    if !page {
+        return next.run(request).await;
+    }
+    let query: Vec<(String, String)> = request
+        .uri()
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    if query
+        .iter()
+        .any(|(name, _)| name == "__err" || name == "__path")
+    {
+        let clean: Vec<(String, String)> = query
+            .into_iter()
+            .filter(|(name, _)| name != "__err" && name != "__path")
+            .collect();
+        let target = path_and_query(request.uri().path(), &clean);
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::SEE_OTHER;
+        if let Ok(value) = HeaderValue::from_str(&target) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        return response;
+    }
+    let sealed = cookie_value(request.headers(), COOKIE).map(str::to_owned);
+    let https = request.extensions().get::<Https>().is_some_and(|h| h.0);
+    if let Some(flash) = sealed
+        .as_deref()
+        .and_then(|value| key.open(value, chrono::Utc::now().timestamp()))
+    {
+        request.extensions_mut().insert(flash);
+    }
+    let mut response = next.run(request).await;
+    if sealed.is_some()
+        && let Some(clear) = flash_cookie("", 0, https)
+    {
+        response.headers_mut().append(header::SET_COOKIE, clear);
+    }
+    response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key() -> FlashKey {
+        FlashKey(Arc::from(&b"a test key of some length"[..]))
+    }
+
+    fn flash(fields: usize) -> FormFlash {
+        FormFlash {
+            path: "/api/sign_in".into(),
+            error: "eyJWYWxpZGF0aW9uIjoieCJ9".into(),
+            fields: (0..fields)
+                .map(|n| (format!("field{n}"), "x".repeat(100)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_sealed_flash_opens_only_unchanged_with_the_same_key_and_only_for_a_while() {
+        let sealed = key().seal(flash(2), 1_000).unwrap();
+        assert_eq!(key().open(&sealed, 1_060), Some(flash(2)));
+        assert_eq!(
+            key().open(&sealed, 1_000 + FLASH_LIFETIME_SECS + 1),
+            None,
+            "too old"
+        );
+        let other = FlashKey(Arc::from(&b"another key"[..]));
+        assert_eq!(other.open(&sealed, 1_060), None, "another store's key");
+        let (json, tag) = sealed.split_once('.').unwrap();
+        let mut forged = URL_SAFE_NO_PAD.decode(json).unwrap();
+        forged[10] ^= 1;
+        let forged = format!("{}.{tag}", URL_SAFE_NO_PAD.encode(forged));
+        assert_eq!(key().open(&forged, 1_060), None, "tampered");
+    }
+
+    #[test]
+    fn a_flash_too_big_for_a_cookie_drops_fields_until_it_fits() {
+        let sealed = key().seal(flash(100), 1_000).unwrap();
+        assert!(sealed.len() < 4_000);
+        let opened = key().open(&sealed, 1_000).unwrap();
+        assert!(!opened.fields.is_empty() && opened.fields.len() < 100);
+    }
 
     #[test]
     fn passwords_and_tokens_are_never_kept() {

@@ -2,7 +2,7 @@
 //! with the error and what was typed (never the password), once; an error
 //! planted in the address bar is never shown.
 
-use crate::helpers::{TestApp, on_both_databases, session_cookie};
+use crate::helpers::{TestApp, on_both_databases};
 
 /// Posts `form` to server function `endpoint` as a browser without JavaScript
 /// does from `page`.
@@ -26,17 +26,42 @@ async fn post_form(
     request.send().await.unwrap()
 }
 
-async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
-    app.client
+/// GETs page `path` with `cookies` (a `Cookie` header value): its HTML, and
+/// whether the answer cleared the flash cookie.
+async fn page_with(app: &TestApp, path: &str, cookies: &str) -> (String, bool) {
+    let response = app
+        .client
         .get(format!("{}{path}", app.address))
         .header("accept", "text/html")
-        .header("cookie", format!("downlink_session={cookie}"))
+        .header("cookie", cookies)
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+        .unwrap();
+    let cleared = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("downlink_flash=; "));
+    (response.text().await.unwrap(), cleared)
+}
+
+async fn page_html(app: &TestApp, path: &str, cookies: &str) -> String {
+    page_with(app, path, cookies).await.0
+}
+
+/// The flash cookie a refused post set, as a `Cookie` header pair.
+fn flash_of(response: &reqwest::Response) -> String {
+    let set = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("downlink_flash="))
+        .expect("a flash cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Max-Age=300")
+    );
+    set.split(';').next().unwrap().to_owned()
 }
 
 async fn a_refused_sign_in_keeps_the_email_and_never_the_password(app: TestApp) {
@@ -53,9 +78,11 @@ async fn a_refused_sign_in_keeps_the_email_and_never_the_password(app: TestApp) 
         location, "/account/sign-in",
         "nothing of the error in the URL"
     );
-    let cookie = session_cookie(&refused).expect("the flash lives in a session");
+    let flash = flash_of(&refused);
+    assert!(!flash.contains("not her password"));
 
-    let html = page(&app, &location, &cookie).await;
+    let (html, cleared) = page_with(&app, &location, &flash).await;
+    assert!(cleared, "the page takes the flash once");
     assert!(
         html.contains("That email and password don&#x27;t match an account.")
             || html.contains("That email and password don't match an account."),
@@ -67,25 +94,51 @@ async fn a_refused_sign_in_keeps_the_email_and_never_the_password(app: TestApp) 
     );
     assert!(!html.contains("not her password 1"), "the password is not");
 
-    let again = page(&app, &location, &cookie).await;
+    let again = page_html(&app, &location, "").await;
     assert!(!again.contains("match an account"), "shown once");
     assert!(!again.contains(r#"value="ada@example.com""#));
+    // A flash this store did not sign shows nothing.
+    let forged = flash.replace(".", "x.");
+    let html = page_html(&app, &location, &forged).await;
+    assert!(!html.contains("match an account"));
 }
 
 async fn an_error_planted_in_the_address_bar_is_not_shown(app: TestApp) {
     // base64url of {"Validation":"Your account is locked. Call +1 555 0100"}
     let planted = "eyJWYWxpZGF0aW9uIjoiWW91ciBhY2NvdW50IGlzIGxvY2tlZC4gQ2FsbCArMSA1NTUgMDEwMCJ9";
-    let (status, html) = app
-        .get_text(&format!(
-            "/account/sign-in?__path=/api/sign_in&__err={planted}"
-        ))
-        .await;
-    assert_eq!(status, 200);
-    assert!(
-        !html.contains("555 0100"),
-        "only the server's own errors are shown"
-    );
-    assert!(!html.contains("account is locked"));
+    let admin = format!("downlink_session={}", app.admin().await);
+    for (page, endpoint) in [
+        ("/account/sign-in", "sign_in"),
+        ("/account/register", "register"),
+        ("/account/magic-link", "request_magic_link"),
+        ("/account/forgot", "request_password_reset"),
+        ("/account/reset?token=x", "reset_password"),
+        ("/account", "change_password"),
+        ("/admin/products/new", "save_product"),
+        ("/admin/products", "set_product_status"),
+    ] {
+        let separator = if page.contains('?') { '&' } else { '?' };
+        let crafted = format!("{page}{separator}__path=/api/{endpoint}&__err={planted}&keep=1");
+        let response = app
+            .client
+            .get(format!("{}{crafted}", app.address))
+            .header("cookie", &admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{page}");
+        let clean = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            !clean.contains("__err") && !clean.contains("__path"),
+            "{clean}"
+        );
+        assert!(clean.ends_with("keep=1"), "other parameters stay: {clean}");
+        let html = page_html(&app, &clean, &admin).await;
+        assert!(
+            !html.contains("555 0100"),
+            "{page} shows only the server's own errors"
+        );
+    }
 }
 
 async fn a_refused_product_form_keeps_what_the_admin_typed(app: TestApp) {
@@ -113,7 +166,8 @@ async fn a_refused_product_form_keeps_what_the_admin_typed(app: TestApp) {
     assert_eq!(refused.status(), 303);
     assert_eq!(refused.headers()["location"], "/admin/products/new");
 
-    let html = page(&app, "/admin/products/new", &cookie).await;
+    let cookies = format!("downlink_session={cookie}; {}", flash_of(&refused));
+    let html = page_html(&app, "/admin/products/new", &cookies).await;
     assert!(html.contains(r#"value="Tide Tables""#), "title kept");
     assert!(
         html.contains(r#"value="twelve""#),

@@ -106,3 +106,29 @@ async fn a_session_ends_thirty_days_after_it_started_however_active(app: TestApp
 }
 
 on_both_databases!(a_session_ends_thirty_days_after_it_started_however_active);
+
+async fn a_session_ended_while_a_request_holds_it_stays_ended(app: TestApp) {
+    let db = app.db().await;
+    let store = DbSessionStore::new(db.clone(), Clock::System);
+    let user = uuid::Uuid::now_v7();
+    let mut signed_in = record(Duration::hours(1));
+    signed_in
+        .data
+        .insert("user".to_owned(), serde_json::json!(user));
+    store.create(&mut signed_in).await.unwrap();
+    // A request has loaded the session; meanwhile the account's sessions end
+    // (a password change elsewhere, the owner proving the address).
+    let in_flight = store.load(&signed_in.id).await.unwrap().unwrap();
+    assert_eq!(
+        domain::sessions::end_for_user(&db, user, None)
+            .await
+            .unwrap(),
+        1
+    );
+    // The request then saves what it holds: the session must not come back.
+    store.save(&in_flight).await.unwrap();
+    assert!(store.load(&signed_in.id).await.unwrap().is_none());
+    assert_eq!(session::Entity::find().count(&db).await.unwrap(), 0);
+}
+
+on_both_databases!(a_session_ended_while_a_request_holds_it_stays_ended);
