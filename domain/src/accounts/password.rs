@@ -1,11 +1,12 @@
 //! Password hashing with argon2id, off the async workers: hashes run on a few
-//! threads of their own (about one per core), one at a time each, so a flood of
-//! registrations or sign-ins neither stalls other requests nor multiplies
-//! argon2's memory (19 MiB a hash, kept by at most those few threads).
-//! Callers past the queue's patience get "busy, retry".
+//! threads of their own (about one per core), one at a time each, and each
+//! thread reuses one argon2 working memory (19 MiB) for every hash it makes, so
+//! a flood of registrations or sign-ins neither stalls other requests nor grows
+//! memory past those few buffers. Callers past the queue's patience get
+//! "busy, retry".
 
-use argon2::password_hash::{PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordHash, PasswordVerifier};
+use argon2::password_hash::{Output, ParamsString, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use password_hash::rand_core::OsRng;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -17,8 +18,8 @@ use super::AccountError;
 /// How long a hash waits for its turn before the caller is told to retry.
 const QUEUE_PATIENCE: Duration = Duration::from_secs(10);
 
-/// Work for a hashing thread.
-type Job = Box<dyn FnOnce() + Send>;
+/// Work for a hashing thread, given that thread's argon2 memory.
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
 /// Runs password hashes and checks on threads of its own, a bounded number at
 /// once. Cheap to clone: clones share the threads; they stop when the last
@@ -60,13 +61,14 @@ impl Hasher {
             let started = std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
                 .spawn(move || {
+                    let mut memory = Vec::new();
                     loop {
                         let job = queue
                             .lock()
                             .unwrap_or_else(|poisoned| poisoned.into_inner())
                             .recv();
                         match job {
-                            Ok(job) => job(),
+                            Ok(job) => job(&mut memory),
                             Err(_) => return,
                         }
                     }
@@ -91,19 +93,22 @@ impl Hasher {
     pub async fn hash(&self, password: &str) -> Result<String, AccountError> {
         check_length(password)?;
         let password = password.to_owned();
-        self.run(move || hash_password(&password)).await?
+        self.run(move |memory| hash_into(memory, &password)).await?
     }
 
-    /// [`verify_or_spend`], in turn, off the async workers.
+    /// Whether `password` matches `hash`, in turn, off the async workers;
+    /// with no hash (unknown email, guest account) it spends the same time on a
+    /// dummy and answers false, so timing does not tell which emails have
+    /// accounts.
     pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AccountError> {
         let (password, hash) = (password.to_owned(), hash.map(str::to_owned));
-        self.run(move || verify_or_spend(&password, hash.as_deref()))
+        self.run(move |memory| verify_or_spend_into(memory, &password, hash.as_deref()))
             .await
     }
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, AccountError> {
         let turn = tokio::time::timeout(self.patience, self.turns.clone().acquire_owned())
             .await
@@ -113,8 +118,8 @@ impl Hasher {
             .map_err(|err| AccountError::Hash(err.to_string()))?;
         let (reply, outcome) = tokio::sync::oneshot::channel();
         self.jobs
-            .send(Box::new(move || {
-                let _ = reply.send(work());
+            .send(Box::new(move |memory: &mut Vec<Block>| {
+                let _ = reply.send(work(memory));
                 drop(turn);
             }))
             .map_err(|_| AccountError::Hash("no hashing thread is running".into()))?;
@@ -142,39 +147,107 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 /// Hashes `password` with argon2id and a fresh salt, as a PHC string, after
 /// checking its length.
 pub fn hash_password(password: &str) -> Result<String, AccountError> {
-    check_length(password)?;
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| AccountError::Hash(err.to_string()))
+    hash_into(&mut Vec::new(), password)
 }
 
 /// True when `password` matches the stored PHC `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    password.len() <= MAX_PASSWORD_LEN
-        && PasswordHash::new(hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+    verify_into(&mut Vec::new(), password, hash)
 }
 
-/// Like [`verify_password`], but when there is no hash (unknown email, guest
+fn hash_error(err: impl std::fmt::Display) -> AccountError {
+    AccountError::Hash(err.to_string())
+}
+
+/// `password`'s argon2id PHC string, computed in `memory` (grown to the
+/// needed size once, then reused).
+fn hash_into(memory: &mut Vec<Block>, password: &str) -> Result<String, AccountError> {
+    check_length(password)?;
+    let params = Params::default();
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .map_err(hash_error)?;
+    let blocks = working_memory(memory, &params);
+    let output_len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let output = Output::init_with(output_len, |out| {
+        argon
+            .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *blocks)
+            .map_err(|_| password_hash::Error::Crypto)
+    })
+    .map_err(hash_error)?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(hash_error)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
+}
+
+/// True when `password` matches the PHC `hash`, computed in `memory`.
+fn verify_into(memory: &mut Vec<Block>, password: &str, hash: &str) -> bool {
+    if password.len() > MAX_PASSWORD_LEN {
+        return false;
+    }
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+        parsed.salt,
+        parsed.hash,
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(version) => version.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt_bytes) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let argon = Argon2::new(algorithm, version, params.clone());
+    let blocks = working_memory(memory, &params);
+    let actual = Output::init_with(expected.len(), |out| {
+        argon
+            .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *blocks)
+            .map_err(|_| password_hash::Error::Crypto)
+    });
+    // `Output` compares in constant time.
+    actual.is_ok_and(|actual| actual == expected)
+}
+
+/// Like [`verify_into`], but when there is no hash (unknown email, guest
 /// account) it spends the same time on a dummy hash and answers false, so the
 /// response time does not tell which emails have accounts.
-pub fn verify_or_spend(password: &str, hash: Option<&str>) -> bool {
+fn verify_or_spend_into(memory: &mut Vec<Block>, password: &str, hash: Option<&str>) -> bool {
     static DUMMY: OnceLock<Option<String>> = OnceLock::new();
     match hash {
-        Some(hash) => verify_password(password, hash),
+        Some(hash) => verify_into(memory, password, hash),
         None => {
             let dummy = DUMMY.get_or_init(|| hash_password("downlink dummy password").ok());
             if let Some(dummy) = dummy {
-                let _ = verify_password(password, dummy);
+                let _ = verify_into(memory, password, dummy);
             }
             false
         }
     }
+}
+
+/// The first `params.block_count()` blocks of `memory`, grown to that once.
+fn working_memory<'a>(memory: &'a mut Vec<Block>, params: &Params) -> &'a mut [Block] {
+    let needed = params.block_count();
+    if memory.len() < needed {
+        memory.resize(needed, Block::default());
+    }
+    &mut memory[..needed]
 }
 
 #[cfg(test)]
@@ -190,7 +263,36 @@ mod tests {
         assert!(verify_password("correct horse battery", &first));
         assert!(!verify_password("correct horse battery!", &first));
         assert!(!verify_password("anything", "not a hash"));
-        assert!(!verify_or_spend("correct horse battery", None));
+        assert!(!verify_or_spend_into(
+            &mut Vec::new(),
+            "correct horse battery",
+            None
+        ));
+    }
+
+    #[test]
+    fn hashes_are_standard_phc_strings_either_way() {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        let ours = hash_password("correct horse battery").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = Argon2::default()
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap()
+            .to_string();
+        let mut memory = Vec::new();
+        assert!(verify_into(&mut memory, "correct horse battery", &theirs));
+        assert!(!verify_into(&mut memory, "wrong horse battery", &theirs));
+        assert_eq!(
+            memory.len(),
+            Params::default().block_count(),
+            "one buffer, reused"
+        );
     }
 
     #[tokio::test]
