@@ -1,62 +1,81 @@
-//! The signed-in state shared by the header and the account pages: one set of
-//! the actions that sign in or out, and the current user, refetched whenever
-//! one of them completes.
+//! The signed-in state: who is signed in (shown by the header on every page)
+//! and, with the account pages (feature `account`), one set of the actions
+//! that sign in or out, after any of which the user is fetched again.
 
 use leptos::prelude::*;
 
-use crate::api::{
-    ConfirmEmail, Register, ResetPassword, SignIn, SignInWithLink, SignOut, current_user,
-};
+use crate::api::current_user;
 use crate::error::AppError;
 use crate::views::UserView;
 
-/// Account actions and who is signed in.
+/// Who is signed in.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub sign_in: ServerAction<SignIn>,
-    pub register: ServerAction<Register>,
-    pub sign_out: ServerAction<SignOut>,
-    pub sign_in_with_link: ServerAction<SignInWithLink>,
-    pub reset_password: ServerAction<ResetPassword>,
-    pub confirm_email: ServerAction<ConfirmEmail>,
     pub user: Resource<Result<Option<UserView>, AppError>>,
 }
 
-/// Creates the shared [`Auth`] for the component tree below. Call it inside the
-/// router, after `forms::provide_refused_form` (the actions take a refused
-/// form's error when they are created).
+/// The actions that sign in or out, shared by the account pages.
+#[cfg(feature = "account")]
+#[derive(Clone, Copy)]
+pub struct AccountActions {
+    pub sign_in: ServerAction<crate::api::SignIn>,
+    pub register: ServerAction<crate::api::Register>,
+    pub sign_out: ServerAction<crate::api::SignOut>,
+    pub sign_in_with_link: ServerAction<crate::api::SignInWithLink>,
+    pub reset_password: ServerAction<crate::api::ResetPassword>,
+    pub confirm_email: ServerAction<crate::api::ConfirmEmail>,
+}
+
+#[cfg(feature = "account")]
+impl AccountActions {
+    fn new() -> Self {
+        Self {
+            sign_in: ServerAction::new(),
+            register: ServerAction::new(),
+            sign_out: ServerAction::new(),
+            sign_in_with_link: ServerAction::new(),
+            reset_password: ServerAction::new(),
+            confirm_email: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever one of the actions completes.
+    fn versions(&self) -> [usize; 6] {
+        [
+            self.sign_in.version().get(),
+            self.register.version().get(),
+            self.sign_out.version().get(),
+            self.sign_in_with_link.version().get(),
+            self.reset_password.version().get(),
+            self.confirm_email.version().get(),
+        ]
+    }
+}
+
+/// Creates the shared [`Auth`] (and, with the account pages, their actions)
+/// for the component tree below. Call it inside the router, after
+/// `forms::provide_refused_form` (the actions take a refused form's error when
+/// they are created).
 pub fn provide_auth() {
-    let sign_in = ServerAction::<SignIn>::new();
-    let register = ServerAction::<Register>::new();
-    let sign_out = ServerAction::<SignOut>::new();
-    let sign_in_with_link = ServerAction::<SignInWithLink>::new();
-    let reset_password = ServerAction::<ResetPassword>::new();
-    let confirm_email = ServerAction::<ConfirmEmail>::new();
-    let user = Resource::new(
-        move || {
-            (
-                sign_in.version().get(),
-                register.version().get(),
-                sign_out.version().get(),
-                sign_in_with_link.version().get(),
-                reset_password.version().get(),
-                confirm_email.version().get(),
-            )
-        },
-        |_| current_user(),
-    );
-    provide_context(Auth {
-        sign_in,
-        register,
-        sign_out,
-        sign_in_with_link,
-        reset_password,
-        confirm_email,
-        user,
-    });
+    #[cfg(feature = "account")]
+    let versions = {
+        let actions = AccountActions::new();
+        provide_context(actions);
+        move || actions.versions()
+    };
+    #[cfg(not(feature = "account"))]
+    let versions = || ();
+    let user = Resource::new(versions, |_| current_user());
+    provide_context(Auth { user });
 }
 
 /// The [`Auth`] provided by the root component.
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
+}
+
+/// The account pages' actions, provided by the root component.
+#[cfg(feature = "account")]
+pub fn use_account_actions() -> AccountActions {
+    expect_context::<AccountActions>()
 }

@@ -5,7 +5,9 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod assets;
 pub mod auth;
+pub mod codec;
 pub mod components;
 pub mod error;
 pub mod forms;

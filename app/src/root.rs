@@ -1,36 +1,37 @@
 //! The document shell the server renders and the root component with its routes.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::assets::{AssetTags, Assets};
 use crate::auth::provide_auth;
 use crate::components::footer::Footer;
 use crate::components::header::Header;
 use crate::forms::provide_refused_form;
-use crate::pages::account::AccountPage;
-use crate::pages::admin::AdminPage;
-use crate::pages::admin_outbox::AdminOutboxPage;
-use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
 use crate::pages::catalog::CatalogPage;
-use crate::pages::mailed_links::{
-    ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, UseMagicLinkPage,
-};
 use crate::pages::not_found::NotFound;
 use crate::pages::product::ProductPage;
-use crate::pages::register::RegisterPage;
-use crate::pages::sign_in::SignInPage;
 
-/// The HTML document around [`App`]: head, hydration scripts, body.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around [`App`]: head (the stylesheet, icon and the
+/// bundle for this page, named as the server found them), body. Rendered on
+/// the server only.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
+    let assets = use_context::<Assets>().unwrap_or_else(Assets::unhashed);
+    #[cfg(feature = "ssr")]
+    let area = use_context::<http::request::Parts>()
+        .map(|parts| crate::assets::Area::of(parts.uri.path()))
+        .unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let area = crate::assets::Area::default();
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                <AssetTags assets area/>
                 <MetaTags/>
             </head>
             <body>
@@ -52,8 +53,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="main-css" href="/pkg/main.css"/>
-        <Link rel="icon" href="/pkg/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|title: String| {
             if title.is_empty() { "Downlink".to_owned() } else { format!("{title} · Downlink") }
         }/>
@@ -61,6 +60,69 @@ pub fn App() -> impl IntoView {
             <Frame/>
         </Router>
     }
+}
+
+/// The account pages' routes, in the server and the account and admin
+/// bundles; the shopper's bundle never hydrates them (links there load the
+/// page).
+#[cfg(feature = "account")]
+#[component(transparent)]
+fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::account::AccountPage;
+    use crate::pages::mailed_links::{
+        ConfirmEmailPage, ForgotPasswordPage, MagicLinkPage, ResetPasswordPage, UseMagicLinkPage,
+    };
+    use crate::pages::register::RegisterPage;
+    use crate::pages::sign_in::SignInPage;
+    use leptos_router::components::{Outlet, ParentRoute};
+    view! {
+        <ParentRoute path=path!("/account") view=Outlet>
+            <Route path=path!("") view=AccountPage ssr=SsrMode::Async/>
+            <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::Async/>
+            <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
+            <Route path=path!("magic-link") view=MagicLinkPage ssr=SsrMode::Async/>
+            <Route path=path!("magic") view=UseMagicLinkPage ssr=SsrMode::Async/>
+            <Route path=path!("forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+            <Route path=path!("reset") view=ResetPasswordPage ssr=SsrMode::Async/>
+            <Route path=path!("confirm") view=ConfirmEmailPage ssr=SsrMode::Async/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// No account routes in the shopper's bundle.
+#[cfg(not(feature = "account"))]
+#[component(transparent)]
+fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    leptos_router::any_nested_route::IntoAnyNestedRoute::into_any_nested_route(())
+}
+
+/// The admin area's routes, in the server and the admin bundle only; the
+/// shopper's bundle never hydrates an admin page (links there load the page).
+#[cfg(feature = "admin")]
+#[component(transparent)]
+fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::admin::AdminPage;
+    use crate::pages::admin_outbox::AdminOutboxPage;
+    use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
+    use leptos_router::components::{Outlet, ParentRoute};
+    view! {
+        <ParentRoute path=path!("/admin") view=Outlet>
+            <Route path=path!("") view=AdminPage ssr=SsrMode::Async/>
+            <Route path=path!("outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
+            <Route path=path!("products") view=AdminProductsPage ssr=SsrMode::Async/>
+            <Route path=path!("products/new") view=NewProductPage ssr=SsrMode::Async/>
+            <Route path=path!("products/:id") view=EditProductPage ssr=SsrMode::Async/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// No admin routes in the shopper's bundle.
+#[cfg(not(feature = "admin"))]
+#[component(transparent)]
+fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    leptos_router::any_nested_route::IntoAnyNestedRoute::into_any_nested_route(())
 }
 
 /// Everything inside the router: a refused form's error and values, the shared
@@ -76,19 +138,8 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
                 <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/sign-in") view=SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/register") view=RegisterPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/magic-link") view=MagicLinkPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/magic") view=UseMagicLinkPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/reset") view=ResetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/account/confirm") view=ConfirmEmailPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/products") view=AdminProductsPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/products/new") view=NewProductPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/products/:id") view=EditProductPage ssr=SsrMode::Async/>
+                <AccountRoutes/>
+                <AdminRoutes/>
             </Routes>
         </main>
         <Footer/>

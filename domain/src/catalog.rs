@@ -2,15 +2,17 @@
 //! paged — with their images (as presigned URLs) and the list of files each one
 //! includes.
 
+mod cache;
 mod search;
 
+pub use cache::{CatalogCache, TAGS_TTL};
 pub use search::{PAGE_SIZE, SearchQuery, Sort};
 
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
-use std::collections::HashMap;
 
 use crate::clock::Clock;
 use crate::entities::product::{self, ProductStatus};
@@ -88,51 +90,46 @@ pub struct Catalog {
     db: DatabaseConnection,
     storage: Storage,
     clock: Clock,
+    cache: CatalogCache,
 }
 
 impl Catalog {
     pub fn new(db: DatabaseConnection, storage: Storage, clock: Clock) -> Self {
-        Self { db, storage, clock }
+        Self {
+            db,
+            storage,
+            clock,
+            cache: CatalogCache::default(),
+        }
+    }
+
+    /// The same catalog, keeping what it caches in `cache` (which the product
+    /// editor invalidates).
+    pub fn with_cache(self, cache: CatalogCache) -> Self {
+        Self { cache, ..self }
     }
 
     /// Published products matching `query`, one page of them, with their cover
     /// images; and every tag in use, for filters.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogError> {
-        let select = product::Entity::find().filter(search::condition(query));
-        let select = match query.sort {
-            Sort::Newest => select.order_by_desc(product::Column::CreatedAt),
-            Sort::PriceLowHigh => select.order_by_asc(product::Column::PriceMinor),
-            Sort::PriceHighLow => select.order_by_desc(product::Column::PriceMinor),
+        let (mut rows, mut total) = self.page_of(query, query.page).await?;
+        let mut page = query.page;
+        if rows.is_empty() && page > 1 {
+            // Past the last page, where the count is not known either: count,
+            // then show the last page.
+            total = product::Entity::find()
+                .filter(search::condition(query))
+                .count(&self.db)
+                .await?;
+            page = Ord::max(total.div_ceil(PAGE_SIZE), 1);
+            (rows, total) = self.page_of(query, page).await?;
         }
-        .order_by_asc(product::Column::Id);
-        let paginator = select.paginate(&self.db, PAGE_SIZE);
-        let total = paginator.num_items().await?;
-        let pages = total.div_ceil(PAGE_SIZE).max(1);
-        let page = query.page.clamp(1, pages);
-        let products = paginator.fetch_page(page - 1).await?;
-        Ok(SearchResults {
-            listings: self.listings(products).await?,
-            total,
-            page,
-            pages,
-            tags: self.tags().await?,
-        })
-    }
-
-    async fn listings(&self, products: Vec<product::Model>) -> Result<Vec<Listing>, CatalogError> {
-        let covers: HashMap<i64, product_image::Model> = product_image::Entity::find()
-            .filter(product_image::Column::ProductId.is_in(products.iter().map(|p| p.id)))
-            .filter(product_image::Column::Position.eq(0))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|image| (image.product_id, image))
-            .collect();
+        let pages = Ord::max(total.div_ceil(PAGE_SIZE), 1);
         let now = self.clock.now();
-        let mut listings = Vec::with_capacity(products.len());
-        for product in products {
-            let cover = match covers.get(&product.id) {
-                Some(image) => Some(self.image(image, now).await?),
+        let mut listings = Vec::with_capacity(rows.len());
+        for (product, cover) in rows.drain(..) {
+            let cover = match cover {
+                Some(image) => Some(self.image(&image, now).await?),
                 None => None,
             };
             listings.push(Listing {
@@ -141,11 +138,66 @@ impl Catalog {
                 product,
             });
         }
-        Ok(listings)
+        Ok(SearchResults {
+            listings,
+            total,
+            page: Ord::min(page, pages),
+            pages,
+            tags: self.tags().await?,
+        })
     }
 
-    /// Every tag on a published product, sorted.
+    /// Page `page` of the products matching `query`, each with its cover, and
+    /// how many match in all — one query (a window count beside a left join).
+    async fn page_of(
+        &self,
+        query: &SearchQuery,
+        page: u64,
+    ) -> Result<(Vec<(product::Model, Option<product_image::Model>)>, u64), CatalogError> {
+        let cover = product::Relation::Images.def().on_condition(|_, images| {
+            Expr::col((images, product_image::Column::Position))
+                .eq(0)
+                .into_condition()
+        });
+        let select = product::Entity::find()
+            .filter(search::condition(query))
+            .select_also(product_image::Entity)
+            .join(JoinType::LeftJoin, cover)
+            .expr_as(Expr::cust("COUNT(*) OVER ()"), "total");
+        let select = match query.sort {
+            Sort::Newest => select.order_by_desc(product::Column::CreatedAt),
+            Sort::PriceLowHigh => select.order_by_asc(product::Column::PriceMinor),
+            Sort::PriceHighLow => select.order_by_desc(product::Column::PriceMinor),
+        }
+        .order_by_asc(product::Column::Id)
+        .limit(PAGE_SIZE)
+        .offset(page.saturating_sub(1) * PAGE_SIZE);
+        let statement = self.db.get_database_backend().build(&select.into_query());
+        let mut total = 0;
+        let mut rows = Vec::with_capacity(usize::try_from(PAGE_SIZE).unwrap_or_default());
+        for row in self.db.query_all_raw(statement).await? {
+            total = u64::try_from(row.try_get::<i64>("", "total")?).unwrap_or_default();
+            rows.push((
+                product::Model::from_query_result(&row, "A_")?,
+                product_image::Model::from_query_result_optional(&row, "B_")?,
+            ));
+        }
+        Ok((rows, total))
+    }
+
+    /// Every tag on a published product, sorted (cached).
     async fn tags(&self) -> Result<Vec<String>, CatalogError> {
+        let now = self.clock.now();
+        let generation = match self.cache.tags(now) {
+            Ok(tags) => return Ok(tags),
+            Err(generation) => generation,
+        };
+        let tags = self.tags_in_use().await?;
+        self.cache.keep_tags(generation, now, &tags);
+        Ok(tags)
+    }
+
+    async fn tags_in_use(&self) -> Result<Vec<String>, CatalogError> {
         let rows: Vec<String> = product::Entity::find()
             .select_only()
             .column(product::Column::Tags)
@@ -166,17 +218,17 @@ impl Catalog {
 
     /// The published product with `slug`, its gallery and its files.
     pub async fn published_by_slug(&self, slug: &str) -> Result<Details, CatalogError> {
-        let product = product::Entity::find()
+        // The product and its gallery in one query, then its files.
+        let (product, image_rows) = product::Entity::find()
             .filter(product::Column::Slug.eq(slug))
             .filter(product::Column::Status.eq(ProductStatus::Published))
-            .one(&self.db)
-            .await?
-            .ok_or(CatalogError::NotFound)?;
-        let image_rows = product_image::Entity::find()
-            .filter(product_image::Column::ProductId.eq(product.id))
+            .find_with_related(product_image::Entity)
             .order_by_asc(product_image::Column::Position)
             .all(&self.db)
-            .await?;
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(CatalogError::NotFound)?;
         let files = crate::product_files::newest_versions(&self.db, product.id)
             .await?
             .into_iter()

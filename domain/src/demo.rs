@@ -227,10 +227,43 @@ pub async fn seed(
         }
         // Stagger creation times so "newest first" has a stable, meaningful order.
         let created_at = now - Duration::minutes(i64::try_from(age).unwrap_or_default());
-        insert(db, storage, &gallery, demo, created_at).await?;
+        insert(db, storage, &gallery, demo, None, created_at).await?;
         added += 1;
     }
     Ok(added)
+}
+
+/// Adds numbered copies of the demo products ("Night Rain No. 2", slug
+/// `night-rain-2`, …) until the catalog has `total` products, for benchmarks
+/// that need a fuller catalog. Returns how many were added.
+pub async fn fill_to(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    clock: &Clock,
+    total: u64,
+) -> Result<u64, SeedError> {
+    let gallery = Gallery::new(db.clone(), storage.clone(), clock.clone());
+    let existing = product::Entity::find().count(db).await?;
+    let now = clock.now();
+    let mut added = 0;
+    for n in existing..total {
+        let demo = &PRODUCTS[usize::try_from(n).unwrap_or_default() % PRODUCTS.len()];
+        let copy = n / PRODUCTS.len() as u64 + 1;
+        let name = Name {
+            slug: format!("{}-{copy}-{n}", demo.slug),
+            title: format!("{} No. {copy}", demo.title),
+        };
+        let created_at = now - Duration::minutes(i64::try_from(n).unwrap_or_default());
+        insert(db, storage, &gallery, demo, Some(name), created_at).await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// A copy's own slug and title.
+struct Name {
+    slug: String,
+    title: String,
 }
 
 async fn insert(
@@ -238,8 +271,13 @@ async fn insert(
     storage: &Storage,
     gallery: &Gallery,
     demo: &DemoProduct,
+    name: Option<Name>,
     created_at: DateTime<Utc>,
 ) -> Result<(), SeedError> {
+    let name = name.unwrap_or_else(|| Name {
+        slug: demo.slug.to_owned(),
+        title: demo.title.to_owned(),
+    });
     let product_pid = Uuid::now_v7();
     let cover_key = format!("products/{product_pid}/images/{}", Uuid::now_v7());
     storage
@@ -261,8 +299,8 @@ async fn insert(
     let txn = begin_write(db).await?;
     let product = product::ActiveModel {
         pid: Set(product_pid),
-        slug: Set(demo.slug.into()),
-        title: Set(demo.title.into()),
+        slug: Set(name.slug),
+        title: Set(name.title),
         summary: Set(demo.summary.into()),
         description: Set(demo.description.into()),
         kind: Set(demo.kind),

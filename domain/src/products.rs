@@ -10,6 +10,7 @@ use types::money::{Currency, Money};
 use types::slug::Slug;
 use uuid::Uuid;
 
+use crate::catalog::CatalogCache;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::product::{self, ProductKind, ProductStatus};
@@ -205,11 +206,22 @@ fn parse(input: &ProductInput<'_>) -> Result<Draft, Vec<FieldError>> {
 pub struct Products {
     db: DatabaseConnection,
     clock: Clock,
+    /// Invalidated on every change, so the catalog never shows stale tags.
+    catalog: CatalogCache,
 }
 
 impl Products {
     pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        Self { db, clock }
+        Self {
+            db,
+            clock,
+            catalog: CatalogCache::default(),
+        }
+    }
+
+    /// The same editor, invalidating `cache` (the catalog's) on each change.
+    pub fn with_catalog_cache(self, catalog: CatalogCache) -> Self {
+        Self { catalog, ..self }
     }
 
     /// Every product, drafts and archived ones included, newest first.
@@ -296,6 +308,7 @@ impl Products {
             _ => EditorError::Database(err),
         })?;
         txn.commit().await?;
+        self.catalog.invalidate();
         Ok(saved)
     }
 }

@@ -11,6 +11,8 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_http_client::tls;
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::secret::Secret;
@@ -57,7 +59,21 @@ pub struct Storage {
     /// Signs URLs for browsers; the same client when there is no public endpoint.
     presigner: Client,
     bucket: String,
+    /// Image URLs signed for the current window, by key: each is signed once
+    /// per window, not once per page.
+    image_urls: Arc<Mutex<ImageUrls>>,
 }
+
+/// Image URLs of one window. A new window starts empty.
+#[derive(Debug, Default)]
+struct ImageUrls {
+    window: Option<SystemTime>,
+    by_key: HashMap<String, String>,
+}
+
+/// The most image URLs kept for a window (a catalog's covers and thumbnails
+/// many times over); past it the cache starts again.
+const MAX_CACHED_IMAGE_URLS: usize = 20_000;
 
 impl Storage {
     /// Builds the clients. Nothing is sent until the first call.
@@ -71,6 +87,7 @@ impl Storage {
             client,
             presigner,
             bucket: config.bucket.clone(),
+            image_urls: Arc::default(),
         }
     }
 
@@ -196,6 +213,29 @@ impl Storage {
     /// more window after it was handed out.
     pub async fn image_url(&self, key: &str, now: DateTime<Utc>) -> Result<String, StorageError> {
         let start = window_start(now, IMAGE_URL_WINDOW);
+        if let Some(url) = self.cached_image_url(key, start) {
+            return Ok(url);
+        }
+        let url = self.sign_image_url(key, start).await?;
+        let mut cache = self.image_urls.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.window != Some(start) || cache.by_key.len() >= MAX_CACHED_IMAGE_URLS {
+            *cache = ImageUrls {
+                window: Some(start),
+                by_key: HashMap::new(),
+            };
+        }
+        cache.by_key.insert(key.to_owned(), url.clone());
+        Ok(url)
+    }
+
+    fn cached_image_url(&self, key: &str, window: SystemTime) -> Option<String> {
+        let cache = self.image_urls.lock().unwrap_or_else(|p| p.into_inner());
+        (cache.window == Some(window))
+            .then(|| cache.by_key.get(key).cloned())
+            .flatten()
+    }
+
+    async fn sign_image_url(&self, key: &str, start: SystemTime) -> Result<String, StorageError> {
         let presigning = PresigningConfig::builder()
             .start_time(start)
             .expires_in(IMAGE_URL_WINDOW * 2)

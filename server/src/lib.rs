@@ -3,6 +3,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod bundle;
 pub mod cli;
 pub mod embedded_s3;
 pub mod routes;

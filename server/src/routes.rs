@@ -13,11 +13,9 @@ pub mod server_fns;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
-use http::{HeaderValue, header};
+use http::header;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -34,11 +32,13 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     let routes = generate_route_list(App);
     let flash_key = state.flash_key.clone();
     let context = state.app.clone();
+    let assets = state.assets.clone();
     let policy = headers::ContentSecurityPolicy::new(&state.storage_origin);
     // Per page: the services, and the CSP naming the nonce Leptos put on this
     // page's inline scripts.
     let provide = move || {
         provide_context(context.clone());
+        provide_context(assets.clone());
         if let (Some(nonce), Some(response)) = (
             leptos::nonce::use_nonce(),
             use_context::<leptos_axum::ResponseOptions>(),
@@ -50,15 +50,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     let shell_options = state.leptos_options.clone();
     let fallback_options = state.leptos_options.clone();
 
-    // The bundle keeps stable names (Leptos loads `frontend.js`), so browsers
-    // must revalidate it on every load: a redeploy is picked up at once, and an
-    // unchanged file costs a 304.
-    let pkg = Router::new()
-        .fallback_service(ServeDir::new(settings.site_dir.join("pkg")))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ));
+    let pkg = crate::bundle::router(&settings.site_dir.join("pkg"));
 
     let sessions =
         SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))

@@ -70,6 +70,8 @@ pub struct AppState {
     pub storage: Storage,
     /// The object store's origin as browsers reach it, for the CSP.
     pub storage_origin: String,
+    /// The browser bundles' file names (`site/pkg/manifest.json`).
+    pub assets: app::assets::Assets,
     /// Signs the one-time cookie a refused form leaves for its page.
     pub flash_key: crate::routes::server_fns::FlashKey,
     /// "Now" for everything the server does itself (sessions).
@@ -138,16 +140,19 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let catalog_cache = domain::catalog::CatalogCache::default();
         let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
             .with_inline_completion_max(settings.upload_inline_check);
         let state = AppState {
             leptos_options,
             app: app::ssr::AppContext {
-                catalog: Catalog::new(db.clone(), storage.clone(), clock.clone()),
+                catalog: Catalog::new(db.clone(), storage.clone(), clock.clone())
+                    .with_cache(catalog_cache.clone()),
                 accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
                 limiter: RateLimiter::new(clock.clone()),
                 uploads: uploads.clone(),
-                products: Products::new(db.clone(), clock.clone()),
+                products: Products::new(db.clone(), clock.clone())
+                    .with_catalog_cache(catalog_cache),
                 gallery: Gallery::new(db.clone(), storage.clone(), clock.clone()),
                 files: ProductFiles::new(db.clone(), storage.clone()),
                 reports: Reports::new(db.clone()),
@@ -155,6 +160,7 @@ impl Application {
             db: db.clone(),
             storage,
             storage_origin,
+            assets: crate::bundle::assets(&settings.site_dir.join("pkg")),
             flash_key,
             clock,
         };

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::views::{DeviceView, UserView};
 
 /// Who is signed in, if anyone.
-#[server(prefix = "/api", endpoint = "current_user")]
+#[server(prefix = "/api", endpoint = "current_user", output = crate::codec::Answer)]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     Ok(crate::ssr::session::signed_in()
         .await?
@@ -16,7 +16,7 @@ pub async fn current_user() -> Result<Option<UserView>, AppError> {
 }
 
 /// Opens a customer account and signs it in.
-#[server(prefix = "/api", endpoint = "register")]
+#[server(prefix = "/api", endpoint = "register", output = crate::codec::Answer)]
 pub async fn register(email: String, password: String) -> Result<UserView, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::Register, Some(&email))?;
     let ctx = crate::ssr::public()?;
@@ -25,7 +25,7 @@ pub async fn register(email: String, password: String) -> Result<UserView, AppEr
 }
 
 /// Signs in with email and password, on a fresh session id.
-#[server(prefix = "/api", endpoint = "sign_in")]
+#[server(prefix = "/api", endpoint = "sign_in", output = crate::codec::Answer)]
 pub async fn sign_in(email: String, password: String) -> Result<UserView, AppError> {
     let ctx = crate::ssr::public()?;
     let user = ctx
@@ -36,7 +36,7 @@ pub async fn sign_in(email: String, password: String) -> Result<UserView, AppErr
 }
 
 /// Signs out and forgets the session.
-#[server(prefix = "/api", endpoint = "sign_out")]
+#[server(prefix = "/api", endpoint = "sign_out", output = crate::codec::Answer)]
 pub async fn sign_out() -> Result<(), AppError> {
     crate::ssr::session::end().await?;
     leptos_axum::redirect("/");
@@ -44,7 +44,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// Replaces the signed-in user's password after checking the current one.
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = crate::codec::Answer)]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -62,7 +62,7 @@ pub async fn change_password(
 }
 
 /// The devices signed in to the account, this one marked.
-#[server(prefix = "/api", endpoint = "devices")]
+#[server(prefix = "/api", endpoint = "devices", output = crate::codec::Answer)]
 pub async fn devices() -> Result<Vec<DeviceView>, AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
     let current = crate::ssr::session::current_hash().await?;
@@ -74,7 +74,7 @@ pub async fn devices() -> Result<Vec<DeviceView>, AppError> {
 }
 
 /// Signs the account out on every device, this one included.
-#[server(prefix = "/api", endpoint = "sign_out_everywhere")]
+#[server(prefix = "/api", endpoint = "sign_out_everywhere", output = crate::codec::Answer)]
 pub async fn sign_out_everywhere() -> Result<u64, AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
     let ended = ctx.accounts.sign_out_everywhere(user.pid).await?;

@@ -8,7 +8,7 @@ use crate::views::{CatalogPageView, ProductPageView};
 /// One page of published products: matching `q` (title, summary, description),
 /// tagged `tag`, sorted by `sort` (`new`, `price-asc`, `price-desc`). Every
 /// argument may be left out.
-#[server(prefix = "/api", endpoint = "list_products")]
+#[server(prefix = "/api", endpoint = "list_products", output = crate::codec::Answer)]
 pub async fn list_products(
     q: Option<String>,
     tag: Option<String>,
@@ -26,7 +26,7 @@ pub async fn list_products(
 }
 
 /// One published product by its slug.
-#[server(prefix = "/api", endpoint = "get_product")]
+#[server(prefix = "/api", endpoint = "get_product", output = crate::codec::Answer)]
 pub async fn get_product(slug: String) -> Result<ProductPageView, AppError> {
     let ctx = crate::ssr::public()?;
     Ok(ctx.catalog.published_by_slug(&slug).await?.into())

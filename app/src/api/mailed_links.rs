@@ -9,7 +9,7 @@ use crate::views::{MailedLink, UserView};
 
 /// Mails a one-time sign-in link. The answer is the same whether or not the
 /// address has an account.
-#[server(prefix = "/api", endpoint = "request_magic_link")]
+#[server(prefix = "/api", endpoint = "request_magic_link", output = crate::codec::Answer)]
 pub async fn request_magic_link(email: String) -> Result<(), AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::MagicLinkRequest, Some(&email))?;
     crate::ssr::public()?
@@ -22,7 +22,7 @@ pub async fn request_magic_link(email: String) -> Result<(), AppError> {
 
 /// Signs in with a mailed link's token (a POST: opening the link only shows a
 /// button, so mail scanners cannot spend it).
-#[server(prefix = "/api", endpoint = "sign_in_with_link")]
+#[server(prefix = "/api", endpoint = "sign_in_with_link", output = crate::codec::Answer)]
 pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None)?;
     let user = crate::ssr::public()?
@@ -34,7 +34,7 @@ pub async fn sign_in_with_link(token: String) -> Result<UserView, AppError> {
 
 /// Mails a password-reset link if the address has an account; answers the same
 /// either way.
-#[server(prefix = "/api", endpoint = "request_password_reset")]
+#[server(prefix = "/api", endpoint = "request_password_reset", output = crate::codec::Answer)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::ResetRequest, Some(&email))?;
     crate::ssr::public()?
@@ -46,7 +46,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 }
 
 /// Sets a new password with a mailed reset token and signs in.
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = crate::codec::Answer)]
 pub async fn reset_password(token: String, password: String) -> Result<UserView, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None)?;
     let user = crate::ssr::public()?
@@ -59,7 +59,7 @@ pub async fn reset_password(token: String, password: String) -> Result<UserView,
 /// Confirms the account's address with a mailed token and signs in. Followed
 /// in another browser than the one that opened the account, the password the
 /// account was opened with is cleared and its other sessions end.
-#[server(prefix = "/api", endpoint = "confirm_email")]
+#[server(prefix = "/api", endpoint = "confirm_email", output = crate::codec::Answer)]
 pub async fn confirm_email(token: String) -> Result<UserView, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::TokenUse, None)?;
     let ctx = crate::ssr::public()?;
@@ -71,7 +71,7 @@ pub async fn confirm_email(token: String) -> Result<UserView, AppError> {
 }
 
 /// Mails the signed-in account a new confirmation link.
-#[server(prefix = "/api", endpoint = "resend_confirmation")]
+#[server(prefix = "/api", endpoint = "resend_confirmation", output = crate::codec::Answer)]
 pub async fn resend_confirmation() -> Result<(), AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
     crate::ssr::rate_limit(
@@ -85,7 +85,7 @@ pub async fn resend_confirmation() -> Result<(), AppError> {
 
 /// Whose account a mailed link is for, masked (`a…@example.com`), while the
 /// link can still be used; 400 for a used, expired or unknown one.
-#[server(prefix = "/api", endpoint = "link_for")]
+#[server(prefix = "/api", endpoint = "link_for", output = crate::codec::Answer)]
 pub async fn link_for(token: String, link: MailedLink) -> Result<String, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::LinkLookup, None)?;
     let ctx = crate::ssr::public()?;

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::views::AdminMediaView;
 
 /// Every stored file version and every image of product `product`.
-#[server(prefix = "/api", endpoint = "admin_media")]
+#[server(prefix = "/api", endpoint = "admin_media", output = crate::codec::Answer)]
 pub async fn admin_media(product: String) -> Result<AdminMediaView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     let product = crate::ssr::parse_id(&product)?;
@@ -30,7 +30,7 @@ pub async fn admin_media(product: String) -> Result<AdminMediaView, AppError> {
 }
 
 /// Deletes every file version buyers no longer get; answers how many.
-#[server(prefix = "/api", endpoint = "purge_old_versions")]
+#[server(prefix = "/api", endpoint = "purge_old_versions", output = crate::codec::Answer)]
 pub async fn purge_old_versions(product: String) -> Result<usize, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
@@ -40,14 +40,14 @@ pub async fn purge_old_versions(product: String) -> Result<usize, AppError> {
 }
 
 /// Removes a file (every version of its name) from its product.
-#[server(prefix = "/api", endpoint = "remove_file")]
+#[server(prefix = "/api", endpoint = "remove_file", output = crate::codec::Answer)]
 pub async fn remove_file(file: String) -> Result<(), AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.files.remove(crate::ssr::parse_id(&file)?).await?)
 }
 
 /// Sets what screen readers say for an image.
-#[server(prefix = "/api", endpoint = "describe_image")]
+#[server(prefix = "/api", endpoint = "describe_image", output = crate::codec::Answer)]
 pub async fn describe_image(image: String, alt: String) -> Result<(), AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
@@ -57,7 +57,7 @@ pub async fn describe_image(image: String, alt: String) -> Result<(), AppError> 
 }
 
 /// Moves an image to `position` in its gallery; 0 makes it the cover.
-#[server(prefix = "/api", endpoint = "move_image")]
+#[server(prefix = "/api", endpoint = "move_image", output = crate::codec::Answer)]
 pub async fn move_image(image: String, position: usize) -> Result<(), AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
@@ -67,7 +67,7 @@ pub async fn move_image(image: String, position: usize) -> Result<(), AppError> 
 }
 
 /// Removes an image from its gallery and S3.
-#[server(prefix = "/api", endpoint = "remove_image")]
+#[server(prefix = "/api", endpoint = "remove_image", output = crate::codec::Answer)]
 pub async fn remove_image(image: String) -> Result<(), AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.gallery.remove(crate::ssr::parse_id(&image)?).await?)

@@ -6,14 +6,14 @@ use crate::error::AppError;
 use crate::views::{AdminProductView, ProductFields, ProductFormView, ProductStatus};
 
 /// Every product, drafts and archived ones included.
-#[server(prefix = "/api", endpoint = "admin_products")]
+#[server(prefix = "/api", endpoint = "admin_products", output = crate::codec::Answer)]
 pub async fn admin_products() -> Result<Vec<AdminProductView>, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.products.all().await?.iter().map(Into::into).collect())
 }
 
 /// One product's form values, for editing.
-#[server(prefix = "/api", endpoint = "admin_product")]
+#[server(prefix = "/api", endpoint = "admin_product", output = crate::codec::Answer)]
 pub async fn admin_product(product: String) -> Result<ProductFormView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     let product = ctx.products.get(crate::ssr::parse_id(&product)?).await?;
@@ -23,7 +23,7 @@ pub async fn admin_product(product: String) -> Result<ProductFormView, AppError>
 /// Creates a draft (no `product`) and goes to its page to add files and
 /// images, or updates product `product` and goes to the product list. Problems
 /// come back as `InvalidFields`, one message per field.
-#[server(prefix = "/api", endpoint = "save_product")]
+#[server(prefix = "/api", endpoint = "save_product", output = crate::codec::Answer)]
 pub async fn save_product(
     product: Option<String>,
     #[server(flatten)] fields: ProductFields,
@@ -41,7 +41,7 @@ pub async fn save_product(
 }
 
 /// Publishes, unpublishes (back to draft) or archives product `product`.
-#[server(prefix = "/api", endpoint = "set_product_status")]
+#[server(prefix = "/api", endpoint = "set_product_status", output = crate::codec::Answer)]
 pub async fn set_product_status(
     product: String,
     status: ProductStatus,

@@ -10,7 +10,7 @@ use crate::views::{StartedUploadView, UploadPurpose, UploadedView};
 /// Starts an upload of `size` bytes of `filename` for product `product` (its
 /// public id) as a downloadable `file` or a gallery `image`. Answers the
 /// presigned URL of every part.
-#[server(prefix = "/api", endpoint = "start_upload")]
+#[server(prefix = "/api", endpoint = "start_upload", output = crate::codec::Answer)]
 pub async fn start_upload(
     product: String,
     purpose: UploadPurpose,
@@ -29,7 +29,7 @@ pub async fn start_upload(
 
 /// Where a pending upload stands: the parts S3 already holds and fresh URLs for
 /// the others, so a resumed upload sends only what is missing.
-#[server(prefix = "/api", endpoint = "resume_upload")]
+#[server(prefix = "/api", endpoint = "resume_upload", output = crate::codec::Answer)]
 pub async fn resume_upload(upload: String) -> Result<StartedUploadView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
@@ -42,7 +42,7 @@ pub async fn resume_upload(upload: String) -> Result<StartedUploadView, AppError
 /// Joins the parts and checks the object: a file becomes the newest version of
 /// its name, an image joins the gallery with its thumbnails. A file too large
 /// to check now answers `processing`: follow it with `upload_outcome`.
-#[server(prefix = "/api", endpoint = "complete_upload")]
+#[server(prefix = "/api", endpoint = "complete_upload", output = crate::codec::Answer)]
 pub async fn complete_upload(upload: String) -> Result<UploadedView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx
@@ -54,7 +54,7 @@ pub async fn complete_upload(upload: String) -> Result<UploadedView, AppError> {
 
 /// What a completed upload became, `processing` while the background job is
 /// still checking it, or why it was refused (409).
-#[server(prefix = "/api", endpoint = "upload_outcome")]
+#[server(prefix = "/api", endpoint = "upload_outcome", output = crate::codec::Answer)]
 pub async fn upload_outcome(upload: String) -> Result<UploadedView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     ctx.uploads
@@ -64,7 +64,7 @@ pub async fn upload_outcome(upload: String) -> Result<UploadedView, AppError> {
 }
 
 /// Cancels an upload; S3 discards its parts.
-#[server(prefix = "/api", endpoint = "cancel_upload")]
+#[server(prefix = "/api", endpoint = "cancel_upload", output = crate::codec::Answer)]
 pub async fn cancel_upload(upload: String) -> Result<(), AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.uploads.cancel(crate::ssr::parse_id(&upload)?).await?)

@@ -13,11 +13,11 @@ pub fn Header() -> impl IntoView {
         Suspend::new(async move {
             match user.await {
                 Ok(Some(user)) => view! {
-                    {user.is_admin.then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
-                    <li><A href="/account">"Account"</A></li>
+                    {user.is_admin.then(|| view! { <li><a href="/admin" rel="external">"Admin"</a></li> })}
+                    <li><a href="/account" rel="external">"Account"</a></li>
                 }
                 .into_any(),
-                _ => view! { <li><A href="/account/sign-in">"Sign in"</A></li> }.into_any(),
+                _ => view! { <li><a href="/account/sign-in" rel="external">"Sign in"</a></li> }.into_any(),
             }
         })
     };

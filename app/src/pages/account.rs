@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ChangePassword, ResendConfirmation, SignOutEverywhere, devices};
-use crate::auth::use_auth;
+use crate::auth::{use_account_actions, use_auth};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
 use crate::views::UserView;
@@ -59,7 +59,7 @@ fn news() -> Option<&'static str> {
 
 #[component]
 fn AccountDetails(user: UserView) -> impl IntoView {
-    let sign_out = use_auth().sign_out;
+    let sign_out = use_account_actions().sign_out;
     let change = ServerAction::<ChangePassword>::new();
     let resend = ServerAction::<ResendConfirmation>::new();
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
@@ -71,7 +71,7 @@ fn AccountDetails(user: UserView) -> impl IntoView {
         <section class="panel">
             <h1>"Your account"</h1>
             <p>"Signed in as " <strong class="account__email">{user.email.clone()}</strong></p>
-            {user.is_admin.then(|| view! { <p><A href="/admin">"Go to the admin area"</A></p> })}
+            {user.is_admin.then(|| view! { <p><a href="/admin" rel="external">"Go to the admin area"</a></p> })}
             <ActionForm action=sign_out>
                 <button class="button button--secondary" type="submit">"Sign out"</button>
             </ActionForm>

@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{RequestMagicLink, RequestPasswordReset, link_for};
-use crate::auth::use_auth;
+use crate::auth::use_account_actions;
 use crate::components::form_error::FormError;
 use crate::error::AppError;
 use crate::forms::typed;
@@ -104,7 +104,7 @@ pub fn UseMagicLinkPage() -> impl IntoView {
 
 #[component]
 fn UseMagicLink(email: String) -> impl IntoView {
-    let action = use_auth().sign_in_with_link;
+    let action = use_account_actions().sign_in_with_link;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let token = query("token");
     view! {
@@ -135,7 +135,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 
 #[component]
 fn ConfirmEmail(email: String) -> impl IntoView {
-    let action = use_auth().confirm_email;
+    let action = use_account_actions().confirm_email;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let token = query("token");
     view! {
@@ -195,7 +195,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 
 #[component]
 fn ResetPassword(email: String) -> impl IntoView {
-    let action = use_auth().reset_password;
+    let action = use_account_actions().reset_password;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let token = query("token");
     view! {

@@ -6,14 +6,14 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::auth::use_auth;
+use crate::auth::use_account_actions;
 use crate::components::form_error::FormError;
 use crate::forms::typed;
 
 /// Opens a customer account and signs it in.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let action = use_auth().register;
+    let action = use_account_actions().register;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <Title text="Create an account"/>

@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::auth::use_auth;
+use crate::auth::use_account_actions;
 use crate::components::form_error::FormError;
 use crate::forms::typed;
 
@@ -14,7 +14,7 @@ use crate::forms::typed;
 /// `/api/sign_in`, which redirects to the account page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = use_auth().sign_in;
+    let action = use_account_actions().sign_in;
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let query = leptos_router::hooks::use_query_map();
     let signed_out_everywhere =

@@ -4,7 +4,10 @@ use axum::Router;
 use axum::body::Body;
 use http::{HeaderValue, Request, Response, StatusCode, header};
 use std::time::Duration;
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -75,6 +78,14 @@ pub fn apply(router: Router, settings: &Settings, public_https: bool) -> Router 
             header::REFERRER_POLICY,
             "strict-origin-when-cross-origin",
         ))
+        // HTML and JSON are compressed as they go out (brotli at a fast level,
+        // or gzip); tiny answers and what is compressed already (images, the
+        // precompressed bundle) are left alone.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
+        )
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

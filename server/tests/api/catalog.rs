@@ -27,8 +27,8 @@ async fn the_catalog_lists_every_demo_product_with_its_cover(app: TestApp) {
     for cover in covers {
         let response = app.client.get(&cover).send().await.unwrap();
         assert_eq!(response.status(), 200, "{cover}");
-        // The demo's PNG covers are opaque, so their thumbnails are JPEG.
-        assert_eq!(response.headers()["content-type"], "image/jpeg");
+        // The demo's covers are flat drawings: lossless WebP beats JPEG.
+        assert_eq!(response.headers()["content-type"], "image/webp");
         let bytes = response.bytes().await.unwrap();
         let thumbnail = image::load_from_memory(&bytes).unwrap();
         assert_eq!(thumbnail.width(), 960, "never enlarged past the original");

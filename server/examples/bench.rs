@@ -1,0 +1,270 @@
+//! `make bench`: the storefront's speed, measured beside the machine's ceiling
+//! and the seed's own stack, in one run (absolute figures drift on shared
+//! machines; ratios hold). Starts the release store on a temporary data dir
+//! with a catalog of 24 products with covers, then with wrk (32 connections,
+//! 10 s each) prints requests/s and p50/p99 latency for the catalog, a product
+//! page, a search and the sign-in page; for a bare axum "hello" handler (the
+//! ceiling); and for the seed stack's catalog (`../shared/yardsticks`, Django +
+//! boto3 presigning under gunicorn, 12 cards like ours) when `BENCH_PYTHON`
+//! names a Python with it installed. Then the bytes a browser transfers for a
+//! first and a second visit to the catalog, and the store's resident memory at
+//! start and after the run.
+//!
+//! Run by `scripts/bench` (`make bench`), which builds everything first.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CONNECTIONS: &str = "32";
+const SECONDS: &str = "10s";
+const PRODUCTS: u64 = 24;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// `VmRSS` of a process, in MiB.
+fn rss(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+/// Waits until `url` answers 200.
+async fn ready(client: &reqwest::Client, url: &str) -> Result<(), String> {
+    let started = Instant::now();
+    loop {
+        if let Ok(response) = client.get(url).send().await
+            && response.status().is_success()
+        {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            return Err(format!("{url} never answered"));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// One wrk run's figures.
+struct Load {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: bool,
+}
+
+fn milliseconds(value: &str) -> f64 {
+    let number = |suffix: &str| {
+        value
+            .trim_end_matches(suffix)
+            .parse::<f64>()
+            .unwrap_or(f64::NAN)
+    };
+    if value.ends_with("us") {
+        number("us") / 1000.0
+    } else if value.ends_with("ms") {
+        number("ms")
+    } else if value.ends_with('s') {
+        number("s") * 1000.0
+    } else {
+        f64::NAN
+    }
+}
+
+fn wrk(url: &str) -> Load {
+    let output = Command::new("wrk")
+        .args(["-t2", "-c", CONNECTIONS, "-d", SECONDS, "--latency", url])
+        .output()
+        .expect("wrk runs (scripts/bench installs it)");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|line| line.strip_prefix(prefix))
+            .map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .unwrap_or_default()
+    };
+    Load {
+        rps: field("Requests/sec:").parse().unwrap_or(0.0),
+        p50_ms: milliseconds(&field("50%")),
+        p99_ms: milliseconds(&field("99%")),
+        errors: text.contains("Non-2xx") || text.contains("Socket errors"),
+    }
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let data = tempfile::tempdir()?;
+    let (port, s3_port, hello_port, seed_port) =
+        (free_port(), free_port(), free_port(), free_port());
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("DOWNLINK_DATA_DIR", data.path().display().to_string()),
+        ("DOWNLINK_ADDR", format!("127.0.0.1:{port}")),
+        ("DOWNLINK_EMBEDDED_S3_ADDR", format!("127.0.0.1:{s3_port}")),
+        ("DOWNLINK_SITE_DIR", root.join("site").display().to_string()),
+        ("RUST_LOG", "warn".to_owned()),
+    ];
+    let store = Running(
+        Command::new(format!("{target}/release/server"))
+            .envs(env.clone())
+            .spawn()?,
+    );
+    let client = reqwest::Client::new();
+    ready(&client, &format!("{base}/readyz")).await?;
+
+    // A fuller catalog: numbered copies of the demo products, with covers.
+    let settings = server::settings::Settings::from_env(env.map(|(k, v)| (k.to_owned(), v)))?;
+    let db = domain::db::connect(&settings.database_url).await?;
+    let (storage, _) = server::startup::open_storage(&settings).await?;
+    domain::demo::fill_to(&db, &storage, &domain::clock::Clock::System, PRODUCTS).await?;
+    let rss_start = rss(store.0.id());
+
+    let hello = Running(
+        Command::new(format!("{target}/release/examples/hello"))
+            .arg(hello_port.to_string())
+            .spawn()?,
+    );
+    ready(&client, &format!("http://127.0.0.1:{hello_port}/")).await?;
+    let seed_stack = start_seed_stack(&root, seed_port)?;
+    if seed_stack.is_some() {
+        ready(&client, &format!("http://127.0.0.1:{seed_port}/?n=12")).await?;
+    }
+
+    let mut rows = vec![
+        ("catalog (12 of 24 cards)", format!("{base}/")),
+        ("product page", format!("{base}/products/night-rain")),
+        ("search", format!("{base}/?q=rain")),
+        ("sign-in page", format!("{base}/account/sign-in")),
+        (
+            "axum \"hello\" (ceiling)",
+            format!("http://127.0.0.1:{hello_port}/"),
+        ),
+    ];
+    if seed_stack.is_some() {
+        rows.push((
+            "seed stack catalog (12)",
+            format!("http://127.0.0.1:{seed_port}/?n=12"),
+        ));
+    }
+    let mut loads = Vec::new();
+    for (name, url) in &rows {
+        // Warm up, then measure.
+        for _ in 0..20 {
+            let _ = client.get(url).send().await;
+        }
+        loads.push((*name, wrk(url)));
+    }
+    let rss_after = rss(store.0.id());
+    drop((hello, seed_stack));
+
+    let transfer = Command::new("node")
+        .arg(root.join("end2end/bench/transfer.mjs"))
+        .arg(format!("{base}/"))
+        .current_dir(root.join("end2end"))
+        .stderr(Stdio::inherit())
+        .output()?;
+    let transfer: serde_json::Value =
+        serde_json::from_slice(&transfer.stdout).unwrap_or(serde_json::Value::Null);
+    drop(store);
+
+    let anchor = loads
+        .iter()
+        .find(|(name, _)| name.starts_with("seed stack"))
+        .map(|(_, load)| load.rps);
+    println!(
+        "\n{:<28} {:>10} {:>9} {:>9} {:>10}",
+        "", "req/s", "p50 ms", "p99 ms", "× seed"
+    );
+    for (name, load) in &loads {
+        let ratio = anchor.map_or("-".to_owned(), |seed| format!("{:.1}", load.rps / seed));
+        println!(
+            "{name:<28} {:>10.0} {:>9.2} {:>9.2} {:>10}{}",
+            load.rps,
+            load.p50_ms,
+            load.p99_ms,
+            ratio,
+            if load.errors { "  (errors!)" } else { "" }
+        );
+    }
+    let kb = |v: &serde_json::Value| {
+        v.as_f64()
+            .map_or("?".to_owned(), |b| format!("{:.1} kB", b / 1000.0))
+    };
+    println!(
+        "\ncatalog transfer: first visit {} ({}), second visit {} ({})",
+        kb(&transfer["first"]["total"]),
+        transfer["first"]["byType"],
+        kb(&transfer["second"]["total"]),
+        transfer["second"]["byType"],
+    );
+    println!("store memory (RSS): {rss_start:.1} MiB at start, {rss_after:.1} MiB after the run");
+    Ok(())
+}
+
+/// The seed's Django stack under gunicorn (4 workers) on `port`, when
+/// `BENCH_PYTHON` has Django, django-storages, boto3 and gunicorn.
+fn start_seed_stack(
+    root: &std::path::Path,
+    port: u16,
+) -> Result<Option<Running>, Box<dyn std::error::Error>> {
+    let Ok(python) = std::env::var("BENCH_PYTHON") else {
+        eprintln!("BENCH_PYTHON unset: the seed stack is not measured");
+        return Ok(None);
+    };
+    let yardsticks = root.join("../shared/yardsticks");
+    let db = tempfile::Builder::new()
+        .suffix(".sqlite3")
+        .tempfile()?
+        .into_temp_path();
+    let setup = Command::new(&python)
+        .arg("seedstore.py")
+        .arg("setup")
+        .env("SEED_DB", &*db)
+        .current_dir(&yardsticks)
+        .stdout(Stdio::null())
+        .status()?;
+    if !setup.success() {
+        return Err("the seed stack's setup failed".into());
+    }
+    let gunicorn = std::path::Path::new(&python).with_file_name("gunicorn");
+    let child = Command::new(gunicorn)
+        .args([
+            "-w",
+            "4",
+            "-b",
+            &format!("127.0.0.1:{port}"),
+            "--log-level",
+            "warning",
+            "seedstore:app",
+        ])
+        .env("SEED_DB", &*db)
+        .current_dir(&yardsticks)
+        .spawn()?;
+    std::mem::forget(db);
+    Ok(Some(Running(child)))
+}
