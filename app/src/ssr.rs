@@ -16,11 +16,29 @@ pub mod views;
 
 use crate::error::AppError;
 
-/// The domain services server functions call, provided once per request. The
-/// app holds no database connection of its own: every read and write goes
-/// through a service.
+/// The domain services server functions call, provided once per request (a
+/// cheap handle: one shared copy). The app holds no database connection of its
+/// own: every read and write goes through a service.
 #[derive(Clone, Debug)]
-pub struct AppContext {
+pub struct AppContext(std::sync::Arc<Services>);
+
+impl AppContext {
+    pub fn new(services: Services) -> Self {
+        Self(std::sync::Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppContext {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The services themselves.
+#[derive(Debug)]
+pub struct Services {
     pub catalog: domain::catalog::Catalog,
     pub accounts: domain::accounts::Accounts,
     pub limiter: domain::rate_limit::RateLimiter,

@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+// A page render allocates and frees many small strings; with glibc's allocator
+// that was about a quarter of the catalog's CPU time, and mimalloc serves the
+// same pages about a fifth faster (see README, Benchmarks).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let command = match server::cli::Command::parse(std::env::args().skip(1)) {

@@ -145,7 +145,7 @@ impl Application {
             .with_inline_completion_max(settings.upload_inline_check);
         let state = AppState {
             leptos_options,
-            app: app::ssr::AppContext {
+            app: app::ssr::AppContext::new(app::ssr::Services {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone())
                     .with_cache(catalog_cache.clone()),
                 accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
@@ -156,7 +156,7 @@ impl Application {
                 gallery: Gallery::new(db.clone(), storage.clone(), clock.clone()),
                 files: ProductFiles::new(db.clone(), storage.clone()),
                 reports: Reports::new(db.clone()),
-            },
+            }),
             db: db.clone(),
             storage,
             storage_origin,

@@ -11,31 +11,7 @@ use std::time::Duration;
 
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
 use crate::media::png;
-use crate::uploads::{part_urls, start_for};
-
-/// Starts an upload of `bytes` and puts them in one part; answers its id.
-async fn uploaded(
-    app: &TestApp,
-    cookie: &str,
-    product: &str,
-    (purpose, name, content_type): (&str, &str, &str),
-    bytes: Vec<u8>,
-) -> String {
-    let started = start_for(
-        app,
-        cookie,
-        product,
-        purpose,
-        name,
-        content_type,
-        bytes.len(),
-    )
-    .await;
-    let url = part_urls(&started).remove(0);
-    let put = app.client.put(url).body(bytes).send().await.unwrap();
-    assert_eq!(put.status(), 200);
-    started["upload"].as_str().unwrap().to_owned()
-}
+use crate::uploads::{start_for, uploaded};
 
 /// Asks `upload_outcome` until the background job has answered (at most 30 s).
 async fn outcome(app: &TestApp, cookie: &str, upload: &str) -> (u16, serde_json::Value) {

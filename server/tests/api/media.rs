@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::io::Cursor;
 
 use crate::helpers::{TestApp, image_sources, on_both_databases};
-use crate::uploads::{part_urls, start_for};
+use crate::uploads::{start_for, uploaded};
 
 /// A photo-like PNG of `width` x `height` pixels.
 pub fn png(width: u32, height: u32) -> Vec<u8> {
@@ -32,21 +32,8 @@ async fn upload(
     (name, content_type): (&str, &str),
     bytes: Vec<u8>,
 ) -> reqwest::Response {
-    let started = start_for(
-        app,
-        cookie,
-        product,
-        purpose,
-        name,
-        content_type,
-        bytes.len(),
-    )
-    .await;
-    let url = part_urls(&started).remove(0);
-    let put = app.client.put(url).body(bytes).send().await.unwrap();
-    assert_eq!(put.status(), 200);
-    let upload = started["upload"].as_str().unwrap();
-    app.call("complete_upload", &[("upload", upload)], Some(cookie))
+    let upload = uploaded(app, cookie, product, (purpose, name, content_type), bytes).await;
+    app.call("complete_upload", &[("upload", &upload)], Some(cookie))
         .await
 }
 

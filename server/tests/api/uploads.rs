@@ -114,6 +114,30 @@ pub async fn start_for(
     response.json().await.unwrap()
 }
 
+/// Starts an upload of `bytes` and puts them in one part; answers its id.
+pub async fn uploaded(
+    app: &TestApp,
+    cookie: &str,
+    product: &str,
+    (purpose, name, content_type): (&str, &str, &str),
+    bytes: Vec<u8>,
+) -> String {
+    let started = start_for(
+        app,
+        cookie,
+        product,
+        purpose,
+        name,
+        content_type,
+        bytes.len(),
+    )
+    .await;
+    let url = part_urls(&started).remove(0);
+    let put = app.client.put(url).body(bytes).send().await.unwrap();
+    assert_eq!(put.status(), 200);
+    started["upload"].as_str().unwrap().to_owned()
+}
+
 pub fn part_urls(started: &serde_json::Value) -> Vec<String> {
     started["parts"]
         .as_array()
