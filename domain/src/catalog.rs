@@ -8,7 +8,7 @@ mod search;
 pub use cache::{CatalogCache, TAGS_TTL};
 pub use search::{PAGE_SIZE, SearchQuery, Sort};
 
-use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Func, IntoCondition, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
     JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
@@ -109,6 +109,11 @@ impl Catalog {
         Self { cache, ..self }
     }
 
+    /// The cache this catalog keeps (its generation dates pages made from it).
+    pub fn cache(&self) -> &CatalogCache {
+        &self.cache
+    }
+
     /// Published products matching `query`, one page of them, with their cover
     /// images; and every tag in use, for filters.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogError> {
@@ -148,7 +153,9 @@ impl Catalog {
     }
 
     /// Page `page` of the products matching `query`, each with its cover, and
-    /// how many match in all — one query (a window count beside a left join).
+    /// how many match in all — one query: the page is read through the
+    /// `(status, created_at)` index, so only its rows are visited, and the count
+    /// is a subquery SQLite and PostgreSQL evaluate once.
     async fn page_of(
         &self,
         query: &SearchQuery,
@@ -159,11 +166,16 @@ impl Catalog {
                 .eq(0)
                 .into_condition()
         });
+        let total = Query::select()
+            .expr(Func::count(Expr::col(Asterisk)))
+            .from(product::Entity)
+            .cond_where(search::condition(query))
+            .take();
         let select = product::Entity::find()
             .filter(search::condition(query))
             .select_also(product_image::Entity)
             .join(JoinType::LeftJoin, cover)
-            .expr_as(Expr::cust("COUNT(*) OVER ()"), "total");
+            .expr_as(Expr::SubQuery(None, Box::new(total.into())), "total");
         let select = match query.sort {
             Sort::Newest => select.order_by_desc(product::Column::CreatedAt),
             Sort::PriceLowHigh => select.order_by_asc(product::Column::PriceMinor),
