@@ -1,6 +1,7 @@
 // Finishes the browser bundles in site/pkg for serving: every asset gets its
 // content's hash in its name (so it can be cached for a year and a redeploy
-// is never served stale), a brotli and a gzip copy beside it (so the server
+// is never served stale), JavaScript minified (esbuild), a brotli and a gzip
+// copy beside it (so the server
 // sends them by content negotiation without compressing at request time), and
 // manifest.json names them for the server. Prints each bundle's raw and brotli
 // size and fails when the shopper bundle (JS + wasm) passes its budget.
@@ -15,12 +16,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
 
 /// The most a shopper may download of wasm + JS, brotli-compressed. DESIGN.md
-/// sets the target at 200 kB; the bundle is not there yet (about 220 kB), so
+/// sets the target at 200 kB; the bundle is not there yet (about 218 kB), so
 /// for now this is a ratchet that keeps it from growing: lower it as the
 /// bundle shrinks, down to 200_000.
-const SHOPPER_BUDGET = 225_000;
+const SHOPPER_BUDGET = 220_000;
 
 const [pkg, staging] = process.argv.slice(2);
 if (!pkg || !staging) {
@@ -42,7 +44,11 @@ const brotli = (bytes) =>
 /// Copies `name` from staging under its hashed name with .br and .gz copies;
 /// answers the hashed name and the sizes.
 function publish(name) {
-  const bytes = readFileSync(join(staging, name));
+  let bytes = readFileSync(join(staging, name));
+  if (name.endsWith('.js')) {
+    // wasm-bindgen's glue, as an ES module, without comments and long names.
+    bytes = Buffer.from(transformSync(bytes.toString('utf8'), { minify: true, format: 'esm', target: 'es2020' }).code);
+  }
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const ext = extname(name);
   const hashed = `${basename(name, ext)}.${hash}${ext}`;

@@ -132,18 +132,21 @@ pub struct FieldErrorView {
 }
 
 /// A byte count as people read it: `812 B`, `1.3 kB`, `94 MB`, `2.1 GB`.
+/// In integer arithmetic, exact at every size.
 pub fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut value = bytes.max(0) as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
+    let bytes = u128::from(bytes.max(0).unsigned_abs());
+    let (mut unit, mut divisor) = (0, 1u128);
+    while bytes >= divisor * 1000 && unit < UNITS.len() - 1 {
+        divisor *= 1000;
         unit += 1;
     }
-    if unit == 0 || value >= 10.0 {
-        format!("{value:.0} {}", UNITS[unit])
+    // Whole units from 10 up, else tenths; rounded to nearest, halves up.
+    if unit == 0 || bytes >= divisor * 10 {
+        format!("{} {}", (bytes + divisor / 2) / divisor, UNITS[unit])
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        let tenths = (bytes * 10 + divisor / 2) / divisor;
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     }
 }
 
@@ -180,6 +183,12 @@ mod tests {
         assert_eq!(human_size(1288), "1.3 kB");
         assert_eq!(human_size(96_044), "96 kB");
         assert_eq!(human_size(2_100_000_000), "2.1 GB");
+        assert_eq!(human_size(96_460), "96 kB", "rounded once, not twice");
+        assert_eq!(human_size(96_500), "97 kB");
+        assert_eq!(human_size(9_960), "10.0 kB");
+        assert_eq!(human_size(1_050), "1.1 kB");
+        assert_eq!(human_size(-5), "0 B");
+        assert_eq!(human_size(i64::MAX), "9223372 TB");
     }
 
     #[test]

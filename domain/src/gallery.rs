@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::catalog::CatalogCache;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::product_image;
@@ -40,6 +41,8 @@ pub struct Gallery {
     db: DatabaseConnection,
     storage: Storage,
     clock: Clock,
+    /// Invalidated on every change (covers and galleries show in the catalog).
+    catalog: CatalogCache,
 }
 
 /// The thumbnail keys stored beside an original.
@@ -52,7 +55,22 @@ fn thumbnail_keys(key: &str) -> (String, String) {
 
 impl Gallery {
     pub fn new(db: DatabaseConnection, storage: Storage, clock: Clock) -> Self {
-        Self { db, storage, clock }
+        Self {
+            db,
+            storage,
+            clock,
+            catalog: CatalogCache::default(),
+        }
+    }
+
+    /// The same gallery, invalidating `catalog` on each change.
+    pub fn with_catalog_cache(self, catalog: CatalogCache) -> Self {
+        Self { catalog, ..self }
+    }
+
+    /// The cache this gallery invalidates.
+    pub(crate) fn catalog_cache(&self) -> &CatalogCache {
+        &self.catalog
     }
 
     /// Makes the thumbnails of `bytes` (the original, stored under `key`) and
@@ -108,6 +126,7 @@ impl Gallery {
         row.alt = Set(alt);
         row.update(&txn).await?;
         txn.commit().await?;
+        self.catalog.invalidate();
         Ok(())
     }
 
@@ -121,6 +140,7 @@ impl Gallery {
         order.insert(position.min(order.len()), moved);
         renumber(&txn, order).await?;
         txn.commit().await?;
+        self.catalog.invalidate();
         Ok(())
     }
 
@@ -134,6 +154,7 @@ impl Gallery {
         let rest = ordered(&txn, removed.product_id).await?;
         renumber(&txn, rest).await?;
         txn.commit().await?;
+        self.catalog.invalidate();
         let keys = [Some(removed.s3_key), removed.small_key, removed.large_key];
         for key in keys.into_iter().flatten() {
             self.storage.delete(&key).await?;

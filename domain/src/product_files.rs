@@ -9,6 +9,7 @@ use sea_orm::{
 use std::collections::HashSet;
 use uuid::Uuid;
 
+use crate::catalog::CatalogCache;
 use crate::db::begin_write;
 use crate::entities::{product, product_file};
 use crate::storage::{Storage, StorageError};
@@ -72,11 +73,22 @@ pub async fn newest_versions(
 pub struct ProductFiles {
     db: DatabaseConnection,
     storage: Storage,
+    /// Invalidated on every change (product pages list the files).
+    catalog: CatalogCache,
 }
 
 impl ProductFiles {
     pub fn new(db: DatabaseConnection, storage: Storage) -> Self {
-        Self { db, storage }
+        Self {
+            db,
+            storage,
+            catalog: CatalogCache::default(),
+        }
+    }
+
+    /// The same service, invalidating `catalog` on each change.
+    pub fn with_catalog_cache(self, catalog: CatalogCache) -> Self {
+        Self { catalog, ..self }
     }
 
     /// Every stored version of every file of the product with public id
@@ -144,6 +156,7 @@ impl ProductFiles {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        self.catalog.invalidate();
         for file in files {
             self.storage.delete(&file.s3_key).await?;
         }

@@ -12,6 +12,7 @@ use sea_orm::{
 use std::time::Duration;
 use uuid::Uuid;
 
+use crate::catalog::CatalogCache;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::upload::{self, UploadPurpose, UploadStatus};
@@ -118,6 +119,13 @@ impl Uploads {
             gallery,
             inline_completion_max: INLINE_COMPLETION_MAX,
         }
+    }
+
+    /// The same service, invalidating `catalog` whenever a completed upload
+    /// adds a file version or a gallery image.
+    pub fn with_catalog_cache(self, catalog: CatalogCache) -> Self {
+        let gallery = self.gallery.with_catalog_cache(catalog);
+        Self { gallery, ..self }
     }
 
     /// The same service completing files larger than `max` bytes in the

@@ -2,16 +2,22 @@
 //! and the seed's own stack, in one run (absolute figures drift on shared
 //! machines; ratios hold). Starts the release store on a temporary data dir
 //! with a catalog of 24 products with covers, then with wrk (32 connections,
-//! 10 s each) prints requests/s and p50/p99 latency for the catalog, a product
-//! page, a search and the sign-in page; for a bare axum "hello" handler (the
+//! 10 s each) prints requests/s and p50/p99 latency for the catalog and a
+//! product page as a first visit (no cookie: the page kept for such visitors)
+//! and rendered (a returning visitor's cookie), a search and the sign-in page; for a bare axum "hello" handler (the
 //! ceiling); and for the seed stack's catalog (`../shared/yardsticks`, Django +
 //! boto3 presigning under gunicorn, 12 cards like ours) when `BENCH_PYTHON`
 //! names a Python with it installed. Then the bytes a browser transfers for a
 //! first and a second visit to the catalog, and the store's resident memory at
-//! start and after the run.
+//! start and after the run. Then the store's pages again on PostgreSQL (a
+//! database of its own on `BENCH_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432`; `none` skips it).
 //!
 //! Run by `scripts/bench` (`make bench`), which builds everything first.
+//! `make bench ARGS=--serve` (add `--postgres` for PostgreSQL) only starts the
+//! benchmark's store and leaves it running, for profiling.
 
+use sea_orm::ConnectionTrait;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -79,9 +85,14 @@ fn milliseconds(value: &str) -> f64 {
     }
 }
 
-fn wrk(url: &str) -> Load {
-    let output = Command::new("wrk")
-        .args(["-t2", "-c", CONNECTIONS, "-d", SECONDS, "--latency", url])
+fn wrk(url: &str, cookie: bool) -> Load {
+    let mut command = Command::new("wrk");
+    command.args(["-t2", "-c", CONNECTIONS, "-d", SECONDS, "--latency", url]);
+    if cookie {
+        // Any cookie: the page is rendered for this visitor, not shared.
+        command.args(["-H", "Cookie: returning=1"]);
+    }
+    let output = command
         .output()
         .expect("wrk runs (scripts/bench installs it)");
     let text = String::from_utf8_lossy(&output.stdout);
@@ -114,96 +125,204 @@ impl Drop for Running {
     }
 }
 
+/// A release store on a temporary data dir (and, for PostgreSQL, a database
+/// of its own, dropped afterwards) holding [`PRODUCTS`] products with covers.
+struct Store {
+    base: String,
+    process: Running,
+    _data: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl Store {
+    async fn start(
+        root: &std::path::Path,
+        target: &str,
+        client: &reqwest::Client,
+        postgres: Option<&str>,
+    ) -> Result<Store, Box<dyn std::error::Error>> {
+        let data = tempfile::tempdir()?;
+        let (port, s3_port) = (free_port(), free_port());
+        let base = format!("http://127.0.0.1:{port}");
+        let mut env = vec![
+            ("DOWNLINK_DATA_DIR", data.path().display().to_string()),
+            ("DOWNLINK_ADDR", format!("127.0.0.1:{port}")),
+            ("DOWNLINK_EMBEDDED_S3_ADDR", format!("127.0.0.1:{s3_port}")),
+            ("DOWNLINK_SITE_DIR", root.join("site").display().to_string()),
+            ("RUST_LOG", "warn".to_owned()),
+        ];
+        let postgres = match postgres {
+            Some(server) => {
+                let name = format!("downlink_bench_{}", std::process::id());
+                let admin = domain::db::connect(&format!("{server}/postgres")).await?;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await?;
+                env.push(("DOWNLINK_DATABASE_URL", format!("{server}/{name}")));
+                Some((server.to_owned(), name))
+            }
+            None => None,
+        };
+        let process = Running(
+            Command::new(format!("{target}/release/server"))
+                .envs(env.clone())
+                .spawn()?,
+        );
+        ready(client, &format!("{base}/readyz")).await?;
+        // A fuller catalog: numbered copies of the demo products, with covers.
+        let settings =
+            server::settings::Settings::from_env(env.into_iter().map(|(k, v)| (k.to_owned(), v)))?;
+        let db = domain::db::connect(&settings.database_url).await?;
+        let (storage, _) = server::startup::open_storage(&settings).await?;
+        domain::demo::fill_to(&db, &storage, &domain::clock::Clock::System, PRODUCTS).await?;
+        db.close().await?;
+        Ok(Store {
+            base,
+            process,
+            _data: data,
+            postgres,
+        })
+    }
+
+    fn pid(&self) -> u32 {
+        self.process.0.id()
+    }
+
+    /// Stops the store and drops its PostgreSQL database.
+    async fn stop(self) -> Result<(), Box<dyn std::error::Error>> {
+        let Store {
+            process, postgres, ..
+        } = self;
+        drop(process);
+        if let Some((server, name)) = postgres {
+            let admin = domain::db::connect(&format!("{server}/postgres")).await?;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The store's pages under load, as table rows named after `database`.
+    async fn pages(&self, client: &reqwest::Client, database: &str) -> Vec<(String, Load)> {
+        let base = &self.base;
+        let mut loads = Vec::new();
+        for (name, path, cookie) in [
+            ("catalog, first visit", "/", false),
+            ("catalog, rendered", "/", true),
+            ("product page, first visit", "/products/night-rain", false),
+            ("product page, rendered", "/products/night-rain", true),
+            ("search, rendered", "/?q=rain", true),
+            ("sign-in page", "/account/sign-in", false),
+        ] {
+            let url = format!("{base}{path}");
+            loads.push((
+                format!("{name}, {database}"),
+                measure(client, &url, cookie).await,
+            ));
+        }
+        loads
+    }
+}
+
+/// Warms `url` up, then loads it with wrk (with a cookie: as a returning
+/// visitor, whose pages are rendered for them).
+async fn measure(client: &reqwest::Client, url: &str, cookie: bool) -> Load {
+    for _ in 0..20 {
+        let _ = client.get(url).send().await;
+    }
+    wrk(url, cookie)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let data = tempfile::tempdir()?;
-    let (port, s3_port, hello_port, seed_port) =
-        (free_port(), free_port(), free_port(), free_port());
-    let base = format!("http://127.0.0.1:{port}");
-    let env = [
-        ("DOWNLINK_DATA_DIR", data.path().display().to_string()),
-        ("DOWNLINK_ADDR", format!("127.0.0.1:{port}")),
-        ("DOWNLINK_EMBEDDED_S3_ADDR", format!("127.0.0.1:{s3_port}")),
-        ("DOWNLINK_SITE_DIR", root.join("site").display().to_string()),
-        ("RUST_LOG", "warn".to_owned()),
-    ];
-    let store = Running(
-        Command::new(format!("{target}/release/server"))
-            .envs(env.clone())
-            .spawn()?,
-    );
     let client = reqwest::Client::new();
-    ready(&client, &format!("{base}/readyz")).await?;
+    // PostgreSQL server (no database name) for the second run; `none` skips it.
+    let postgres = std::env::var("BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+    let postgres = (postgres != "none").then_some(postgres);
 
-    // A fuller catalog: numbered copies of the demo products, with covers.
-    let settings = server::settings::Settings::from_env(env.map(|(k, v)| (k.to_owned(), v)))?;
-    let db = domain::db::connect(&settings.database_url).await?;
-    let (storage, _) = server::startup::open_storage(&settings).await?;
-    domain::demo::fill_to(&db, &storage, &domain::clock::Clock::System, PRODUCTS).await?;
-    let rss_start = rss(store.0.id());
+    if std::env::args().any(|arg| arg == "--serve") {
+        // For profiling: the benchmark's store (SQLite, or PostgreSQL with
+        // `--postgres`), left running until Ctrl-C.
+        let database = std::env::args()
+            .any(|arg| arg == "--postgres")
+            .then_some(postgres.as_deref())
+            .flatten();
+        let store = Store::start(&root, &target, &client, database).await?;
+        println!(
+            "serving {} (pid {}); Ctrl-C stops it",
+            store.base,
+            store.pid()
+        );
+        tokio::signal::ctrl_c().await?;
+        return store.stop().await;
+    }
 
+    let store = Store::start(&root, &target, &client, None).await?;
+    let rss_start = rss(store.pid());
+    let mut loads = store.pages(&client, "SQLite").await;
+    let rss_after = rss(store.pid());
+
+    let hello_port = free_port();
     let hello = Running(
         Command::new(format!("{target}/release/examples/hello"))
             .arg(hello_port.to_string())
             .spawn()?,
     );
-    ready(&client, &format!("http://127.0.0.1:{hello_port}/")).await?;
-    let seed_stack = start_seed_stack(&root, seed_port)?;
-    if seed_stack.is_some() {
-        ready(&client, &format!("http://127.0.0.1:{seed_port}/?n=12")).await?;
-    }
+    let hello_url = format!("http://127.0.0.1:{hello_port}/");
+    ready(&client, &hello_url).await?;
+    loads.push((
+        "axum \"hello\" (ceiling)".to_owned(),
+        measure(&client, &hello_url, false).await,
+    ));
+    drop(hello);
 
-    let mut rows = vec![
-        ("catalog (12 of 24 cards)", format!("{base}/")),
-        ("product page", format!("{base}/products/night-rain")),
-        ("search", format!("{base}/?q=rain")),
-        ("sign-in page", format!("{base}/account/sign-in")),
-        (
-            "axum \"hello\" (ceiling)",
-            format!("http://127.0.0.1:{hello_port}/"),
-        ),
-    ];
-    if seed_stack.is_some() {
-        rows.push((
-            "seed stack catalog (12)",
-            format!("http://127.0.0.1:{seed_port}/?n=12"),
+    let seed_port = free_port();
+    if let Some(seed_stack) = start_seed_stack(&root, seed_port)? {
+        let url = format!("http://127.0.0.1:{seed_port}/?n=12");
+        ready(&client, &url).await?;
+        loads.push((
+            "seed stack catalog (12)".to_owned(),
+            measure(&client, &url, false).await,
         ));
+        drop(seed_stack);
     }
-    let mut loads = Vec::new();
-    for (name, url) in &rows {
-        // Warm up, then measure.
-        for _ in 0..20 {
-            let _ = client.get(url).send().await;
-        }
-        loads.push((*name, wrk(url)));
-    }
-    let rss_after = rss(store.0.id());
-    drop((hello, seed_stack));
 
     let transfer = Command::new("node")
         .arg(root.join("end2end/bench/transfer.mjs"))
-        .arg(format!("{base}/"))
+        .arg(format!("{}/", store.base))
         .current_dir(root.join("end2end"))
         .stderr(Stdio::inherit())
         .output()?;
     let transfer: serde_json::Value =
         serde_json::from_slice(&transfer.stdout).unwrap_or(serde_json::Value::Null);
-    drop(store);
+    store.stop().await?;
+
+    if let Some(server) = &postgres {
+        match Store::start(&root, &target, &client, Some(server)).await {
+            Ok(store) => {
+                loads.extend(store.pages(&client, "PostgreSQL").await);
+                store.stop().await?;
+            }
+            Err(error) => eprintln!("PostgreSQL at {server} not measured: {error}"),
+        }
+    }
 
     let anchor = loads
         .iter()
         .find(|(name, _)| name.starts_with("seed stack"))
         .map(|(_, load)| load.rps);
     println!(
-        "\n{:<28} {:>10} {:>9} {:>9} {:>10}",
+        "\n{:<40} {:>10} {:>9} {:>9} {:>10}",
         "", "req/s", "p50 ms", "p99 ms", "× seed"
     );
     for (name, load) in &loads {
         let ratio = anchor.map_or("-".to_owned(), |seed| format!("{:.1}", load.rps / seed));
         println!(
-            "{name:<28} {:>10.0} {:>9.2} {:>9.2} {:>10}{}",
+            "{name:<40} {:>10.0} {:>9.2} {:>9.2} {:>10}{}",
             load.rps,
             load.p50_ms,
             load.p99_ms,

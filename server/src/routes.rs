@@ -1,6 +1,7 @@
 //! The HTTP surface: health checks, the browser bundle under `/pkg`, server
 //! functions under `/api` (their refusals answered in `server_fns`), and every
-//! page rendered by Leptos, wrapped in client identification, request ids,
+//! page rendered by Leptos (cookie-less storefront visits answered from
+//! `page_cache`), wrapped in client identification, request ids,
 //! tracing, timeouts, body limits and panic recovery.
 
 pub mod client;
@@ -8,6 +9,7 @@ mod headers;
 mod health;
 mod middleware;
 mod origin_check;
+pub mod page_cache;
 pub mod server_fns;
 
 use app::{App, shell};
@@ -51,6 +53,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     let fallback_options = state.leptos_options.clone();
 
     let pkg = crate::bundle::router(&settings.site_dir.join("pkg"));
+    let first_visits = page_cache::PageCache::new(state.app.catalog.cache().clone());
 
     let sessions =
         SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))
@@ -81,6 +84,10 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             server_fns::answer_refusals,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            first_visits,
+            page_cache::serve_first_visits,
+        ))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             origin_check::StoreOrigin(store_origin.into()),

@@ -142,7 +142,8 @@ impl Application {
             .build();
         let catalog_cache = domain::catalog::CatalogCache::default();
         let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
-            .with_inline_completion_max(settings.upload_inline_check);
+            .with_inline_completion_max(settings.upload_inline_check)
+            .with_catalog_cache(catalog_cache.clone());
         let state = AppState {
             leptos_options,
             app: app::ssr::AppContext::new(app::ssr::Services {
@@ -152,9 +153,11 @@ impl Application {
                 limiter: RateLimiter::new(clock.clone()),
                 uploads: uploads.clone(),
                 products: Products::new(db.clone(), clock.clone())
+                    .with_catalog_cache(catalog_cache.clone()),
+                gallery: Gallery::new(db.clone(), storage.clone(), clock.clone())
+                    .with_catalog_cache(catalog_cache.clone()),
+                files: ProductFiles::new(db.clone(), storage.clone())
                     .with_catalog_cache(catalog_cache),
-                gallery: Gallery::new(db.clone(), storage.clone(), clock.clone()),
-                files: ProductFiles::new(db.clone(), storage.clone()),
                 reports: Reports::new(db.clone()),
             }),
             db: db.clone(),

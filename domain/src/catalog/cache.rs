@@ -1,6 +1,8 @@
 //! What the catalog keeps between requests: the tags in use on published
-//! products (every catalog page lists them). The product editor invalidates it
-//! on every change; another instance's changes show within [`TAGS_TTL`].
+//! products (every catalog page lists them), and the generation that dates
+//! everything made from the catalog. The product editor, the gallery, the
+//! files service and upload completion invalidate it on every change; another
+//! instance's changes show within [`TAGS_TTL`].
 
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,9 +28,15 @@ struct Tags {
 }
 
 impl CatalogCache {
-    /// Forgets what was cached: a product changed.
+    /// Forgets what was cached: a product, image or file changed.
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Counts changes: whatever was made from the catalog under an older
+    /// generation is out of date (pages kept by the server, too).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// The tag list cached now, if still good; else the generation to store a

@@ -255,6 +255,7 @@ impl Uploads {
         .insert(&txn)
         .await?;
         txn.commit().await?;
+        self.gallery.catalog_cache().invalidate();
         Ok(Completed::File(file))
     }
 
@@ -293,6 +294,7 @@ impl Uploads {
         )
         .await?;
         txn.commit().await?;
+        self.gallery.catalog_cache().invalidate();
         Ok(Completed::Image(image))
     }
 }

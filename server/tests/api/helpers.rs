@@ -72,6 +72,21 @@ impl TestApp {
         (status, response.text().await.expect("a text body"))
     }
 
+    /// `GET path` as a returning visitor (a cookie, nobody signed in): the page
+    /// is rendered for this request, never one kept for first visits. For
+    /// tests that change rows behind the services' back.
+    pub async fn get_text_rendered(&self, path: &str) -> (reqwest::StatusCode, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .header("cookie", "returning=1")
+            .send()
+            .await
+            .expect("request reaches the server");
+        let status = response.status();
+        (status, response.text().await.expect("a text body"))
+    }
+
     /// A server-function call as a script makes it: form body, JSON answer.
     pub async fn call(
         &self,

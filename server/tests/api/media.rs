@@ -94,7 +94,10 @@ async fn an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_galler
     let thumbnail = decoded(&app, images[1]["url"].as_str().unwrap()).await;
     assert_eq!((thumbnail.width(), thumbnail.height()), (400, 300));
 
-    // Make it the cover: the catalog card and the product page lead with it.
+    // Make it the cover: the catalog card and the product page lead with it
+    // (at once, though the page was seen before).
+    let (_, before) = app.get_text("/products/night-rain").await;
+    assert!(!before.contains("alt=\"Rain poster\""));
     let id = images[1]["image"].as_str().unwrap();
     let moved = app
         .call(

@@ -61,7 +61,67 @@ async fn the_bundle_is_revalidated_on_every_load(app: TestApp) {
     assert_eq!(app.get("/pkg/missing.wasm").await.status(), 404);
 }
 
+/// The `'nonce-…'` of a page's policy.
+fn policy_nonce(response: &reqwest::Response) -> String {
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    let start = policy.find("'nonce-").unwrap() + 7;
+    policy[start..].split('\'').next().unwrap().to_owned()
+}
+
+async fn first_visits_share_a_page_with_a_fresh_nonce_each(app: TestApp) {
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        let response = app.get("/products/night-rain").await;
+        assert_eq!(response.status(), 200);
+        let nonce = policy_nonce(&response);
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+        pages.push((nonce, html));
+    }
+    let [(first_nonce, first), (second_nonce, second)] = &pages[..] else {
+        unreachable!()
+    };
+    assert_ne!(first_nonce, second_nonce, "every answer gets its own nonce");
+    assert!(!second.contains(first_nonce.as_str()));
+    assert_eq!(
+        first.replace(first_nonce.as_str(), "N"),
+        second.replace(second_nonce.as_str(), "N"),
+        "the same page otherwise"
+    );
+
+    // A change shows at once; a visitor with a cookie gets a page of their own.
+    let (_, catalog) = app.get_text("/").await;
+    assert!(catalog.contains("Night Rain"));
+    let cookie = app.admin().await;
+    let product = app.product_pid("night-rain").await;
+    let archived = app
+        .call(
+            "set_product_status",
+            &[("product", product.as_str()), ("status", "archived")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(archived.status(), 200);
+    assert_eq!(app.get("/products/night-rain").await.status(), 404);
+    let (_, catalog) = app.get_text("/").await;
+    assert!(!catalog.contains("Night Rain"), "{catalog}");
+    let signed_in = app
+        .client
+        .get(format!("{}/", app.address))
+        .header("cookie", format!("downlink_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    let html = signed_in.text().await.unwrap();
+    assert!(html.contains("href=\"/admin\""), "the admin's own header");
+    let (_, anonymous) = app.get_text("/").await;
+    assert!(!anonymous.contains("href=\"/admin\""), "not shared");
+}
+
 on_both_databases!(
+    first_visits_share_a_page_with_a_fresh_nonce_each,
     software_says_it_comes_with_a_license_key,
     a_product_page_shows_price_files_and_sharing_metadata,
     a_pay_what_you_want_product_offers_an_amount_field,
@@ -113,7 +173,9 @@ async fn a_membership_shows_the_period_it_renews_for(app: TestApp) {
     let mut yearly: product::ActiveModel = insider.into();
     yearly.access_days = Set(Some(365));
     yearly.update(&db).await.unwrap();
-    let (_, catalog) = app.get_text("/").await;
+    // Changed behind the services' back: a first visit would see the kept
+    // page for up to 30 seconds.
+    let (_, catalog) = app.get_text_rendered("/").await;
     assert!(
         catalog.contains("$5.00 / year"),
         "a card says what it renews for"
