@@ -82,7 +82,7 @@ impl Assets {
 /// The stylesheet, the icon, and the script that loads and hydrates the bundle
 /// of this page's area. Its inline script carries the page's CSP nonce.
 #[component]
-pub fn AssetTags(assets: Assets, area: Area) -> impl IntoView {
+pub fn AssetTags(assets: std::sync::Arc<Assets>, area: Area) -> impl IntoView {
     let bundle = assets.bundle(area);
     let (js, wasm) = (
         format!("/pkg/{}", bundle.js),

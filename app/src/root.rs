@@ -15,10 +15,11 @@ use crate::pages::not_found::NotFound;
 use crate::pages::product::ProductPage;
 
 /// The HTML document around [`App`]: head (the stylesheet, icon and the
-/// bundle for this page, named as the server found them), body. Rendered on
-/// the server only.
-pub fn shell(_options: LeptosOptions) -> impl IntoView {
-    let assets = use_context::<Assets>().unwrap_or_else(Assets::unhashed);
+/// bundle for this page, named as the server found them and provided as an
+/// `Arc<Assets>`), body. Rendered on the server only.
+pub fn shell() -> impl IntoView {
+    let assets = use_context::<std::sync::Arc<Assets>>()
+        .unwrap_or_else(|| std::sync::Arc::new(Assets::unhashed()));
     #[cfg(feature = "ssr")]
     let area = use_context::<http::request::Parts>()
         .map(|parts| crate::assets::Area::of(parts.uri.path()))

@@ -103,8 +103,8 @@ impl Catalog {
         }
     }
 
-    /// The same catalog, keeping what it caches in `cache` (which the product
-    /// editor invalidates).
+    /// The same catalog, keeping what it caches in `cache` (which the services
+    /// that change products, images and files invalidate).
     pub fn with_cache(self, cache: CatalogCache) -> Self {
         Self { cache, ..self }
     }

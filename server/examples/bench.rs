@@ -17,31 +17,17 @@
 //! `make bench ARGS=--serve` (add `--postgres` for PostgreSQL) only starts the
 //! benchmark's store and leaves it running, for profiling.
 
+mod support;
+
 use sea_orm::ConnectionTrait;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{free_port, memory_mib};
 
 const CONNECTIONS: &str = "32";
 const SECONDS: &str = "10s";
 const PRODUCTS: u64 = 24;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// `VmRSS` of a process, in MiB.
-fn rss(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
-}
 
 /// Waits until `url` answers 200.
 async fn ready(client: &reqwest::Client, url: &str) -> Result<(), String> {
@@ -262,9 +248,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let store = Store::start(&root, &target, &client, None).await?;
-    let rss_start = rss(store.pid());
+    let rss_start = memory_mib(store.pid(), "VmRSS");
     let mut loads = store.pages(&client, "SQLite").await;
-    let rss_after = rss(store.pid());
+    let rss_after = memory_mib(store.pid(), "VmRSS");
 
     let hello_port = free_port();
     let hello = Running(

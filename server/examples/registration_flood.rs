@@ -8,30 +8,16 @@
 //!     cargo build --release -p server
 //!     cargo run --release -p server --example registration_flood
 
+mod support;
+
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{free_port, memory_mib};
 use tokio::sync::Mutex;
 
 const REGISTRATIONS: usize = 400;
 const CLIENTS: usize = 64;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// `VmHWM` (peak resident memory) of a process, in MiB.
-fn peak_memory(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -152,7 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let flood = flood_start.elapsed();
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     let (health, catalog) = (health.await?, catalog.await?);
-    let peak = peak_memory(server.id());
+    let peak = memory_mib(server.id(), "VmHWM");
     server.kill()?;
     server.wait()?;
 

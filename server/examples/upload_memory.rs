@@ -8,30 +8,18 @@
 //!     cargo build --release -p server
 //!     cargo run --release -p server --example upload_memory -- [MiB]
 
+mod support;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{free_port, memory_mib};
 
 const MIB: usize = 1024 * 1024;
 const PART: usize = 8 * MIB;
 
 /// `VmRSS` and `VmHWM` (peak) of a process, in MiB.
 fn memory(pid: u32) -> (f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next()?.parse::<f64>().ok())
-            .map_or(0.0, |kib| kib / 1024.0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    (memory_mib(pid, "VmRSS"), memory_mib(pid, "VmHWM"))
 }
 
 #[tokio::main]

@@ -49,8 +49,6 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
     };
-    let shell_options = state.leptos_options.clone();
-    let fallback_options = state.leptos_options.clone();
 
     let pkg = crate::bundle::router(&settings.site_dir.join("pkg"));
     let first_visits = page_cache::PageCache::new(state.app.catalog.cache().clone());
@@ -67,12 +65,9 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/pkg", pkg)
-        .leptos_routes_with_context(&state, routes, provide.clone(), move || {
-            shell(shell_options.clone())
-        })
+        .leptos_routes_with_context(&state, routes, provide.clone(), shell)
         .fallback(leptos_axum::render_app_to_stream_with_context(
-            provide,
-            move || shell(fallback_options.clone()),
+            provide, shell,
         ))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(

@@ -70,8 +70,9 @@ pub struct AppState {
     pub storage: Storage,
     /// The object store's origin as browsers reach it, for the CSP.
     pub storage_origin: String,
-    /// The browser bundles' file names (`site/pkg/manifest.json`).
-    pub assets: app::assets::Assets,
+    /// The browser bundles' file names (`site/pkg/manifest.json`), shared by
+    /// every page.
+    pub assets: std::sync::Arc<app::assets::Assets>,
     /// Signs the one-time cookie a refused form leaves for its page.
     pub flash_key: crate::routes::server_fns::FlashKey,
     /// "Now" for everything the server does itself (sessions).
@@ -163,7 +164,7 @@ impl Application {
             db: db.clone(),
             storage,
             storage_origin,
-            assets: crate::bundle::assets(&settings.site_dir.join("pkg")),
+            assets: crate::bundle::assets(&settings.site_dir.join("pkg")).into(),
             flash_key,
             clock,
         };

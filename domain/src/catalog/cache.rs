@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 /// through another instance).
 pub const TAGS_TTL: Duration = Duration::seconds(30);
 
-/// The catalog's cache, shared by the catalog (which reads it) and the product
-/// editor (which invalidates it). Cheap to clone.
+/// The catalog's cache, shared by the catalog (which reads it), the services
+/// that change products, images and files (which invalidate it) and the
+/// server's kept pages (which read its generation). Cheap to clone.
 #[derive(Clone, Debug, Default)]
 pub struct CatalogCache {
     generation: Arc<AtomicU64>,
@@ -42,7 +43,7 @@ impl CatalogCache {
     /// The tag list cached now, if still good; else the generation to store a
     /// fresh one under.
     pub(super) fn tags(&self, now: DateTime<Utc>) -> Result<Vec<String>, u64> {
-        let generation = self.generation.load(Ordering::Acquire);
+        let generation = self.generation();
         let cached = self.tags.lock().unwrap_or_else(|p| p.into_inner());
         match cached.as_ref() {
             Some(tags) if tags.generation == generation && now - tags.at < TAGS_TTL => {
@@ -55,7 +56,7 @@ impl CatalogCache {
     /// Keeps `tags`, read at `now` under `generation` (dropped if a change
     /// came in meanwhile).
     pub(super) fn keep_tags(&self, generation: u64, now: DateTime<Utc>, tags: &[String]) {
-        if self.generation.load(Ordering::Acquire) != generation {
+        if self.generation() != generation {
             return;
         }
         *self.tags.lock().unwrap_or_else(|p| p.into_inner()) = Some(Tags {
