@@ -3,6 +3,7 @@
 
 pub mod login_token;
 pub mod mail;
+pub mod payment_event;
 pub mod product;
 pub mod product_file;
 pub mod product_image;

@@ -14,6 +14,7 @@ pub mod images;
 pub mod mail;
 pub mod markdown;
 pub use types::money;
+pub mod payments;
 pub mod product_files;
 pub mod products;
 pub mod rate_limit;

@@ -13,6 +13,7 @@ mod m20261128_000006_media_and_licenses;
 mod m20261129_000007_upload_completion;
 mod m20261129_000008_verified_addresses_and_sessions;
 mod m20261129_000009_secrets;
+mod m20261129_000010_payment_events;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_upload_completion::Migration),
             Box::new(m20261129_000008_verified_addresses_and_sessions::Migration),
             Box::new(m20261129_000009_secrets::Migration),
+            Box::new(m20261129_000010_payment_events::Migration),
         ]
     }
 }

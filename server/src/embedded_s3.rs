@@ -149,7 +149,7 @@ pub fn credentials(data_dir: &Path) -> std::io::Result<(String, Secret)> {
     Ok((key, Secret::new(secret)))
 }
 
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

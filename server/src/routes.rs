@@ -11,10 +11,11 @@ mod middleware;
 mod origin_check;
 pub mod page_cache;
 pub mod server_fns;
+mod webhooks;
 
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use http::header;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -61,10 +62,15 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
             .with_secure(store_origin.starts_with("https://"))
             .with_expiry(Expiry::OnInactivity(SESSION_LIFETIME));
 
-    let router = Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .nest("/pkg", pkg)
+        .route("/webhooks/stripe", post(webhooks::stripe))
+        .nest("/pkg", pkg);
+    if let Some(sandbox) = &state.sandbox {
+        router = router.nest_service("/sandbox", sandbox.router());
+    }
+    let router = router
         .leptos_routes_with_context(&state, routes, provide.clone(), shell)
         .fallback(leptos_axum::render_app_to_stream_with_context(
             provide, shell,

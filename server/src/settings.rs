@@ -44,6 +44,29 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed
     /// (`DOWNLINK_TRUSTED_PROXIES`, comma-separated CIDRs); empty by default.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Who takes payments (`DOWNLINK_PAYMENTS`): the embedded sandbox or Stripe.
+    pub payments: PaymentSettings,
+}
+
+/// The payment provider. Both speak Stripe's API; only where it is and the
+/// keys differ.
+#[derive(Clone, Debug)]
+pub enum PaymentSettings {
+    /// The embedded sandbox under `/sandbox` (the default). Keys given here are
+    /// used; missing ones are generated once and kept in the data dir.
+    Sandbox {
+        secret_key: Option<Secret>,
+        webhook_secret: Option<Secret>,
+    },
+    /// Stripe itself (`DOWNLINK_STRIPE_SECRET_KEY`,
+    /// `DOWNLINK_STRIPE_WEBHOOK_SECRET`, both required); the `/sandbox` routes
+    /// do not exist.
+    Stripe {
+        /// `DOWNLINK_STRIPE_API_BASE`, `https://api.stripe.com` by default.
+        api_base: String,
+        secret_key: Secret,
+        webhook_secret: Secret,
+    },
 }
 
 /// Object storage: the embedded endpoint or any S3-compatible service.
@@ -178,6 +201,7 @@ impl Settings {
                 &domain::uploads::INLINE_COMPLETION_MAX.to_string(),
             )?,
             trusted_proxies: trusted_proxies(get("DOWNLINK_TRUSTED_PROXIES").unwrap_or(""))?,
+            payments: payments(&get)?,
         })
     }
 
@@ -196,6 +220,37 @@ pub fn origin_of(url: &str) -> String {
     url::Url::parse(url)
         .map(|url| url.origin().ascii_serialization())
         .unwrap_or_else(|_| url.trim_end_matches('/').to_owned())
+}
+
+fn payments<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<PaymentSettings, SettingsError> {
+    let secret_key = get("DOWNLINK_STRIPE_SECRET_KEY").map(Secret::new);
+    let webhook_secret = get("DOWNLINK_STRIPE_WEBHOOK_SECRET").map(Secret::new);
+    match get("DOWNLINK_PAYMENTS").unwrap_or("sandbox") {
+        "sandbox" => Ok(PaymentSettings::Sandbox {
+            secret_key,
+            webhook_secret,
+        }),
+        "stripe" => match (secret_key, webhook_secret) {
+            (Some(secret_key), Some(webhook_secret)) => Ok(PaymentSettings::Stripe {
+                api_base: get("DOWNLINK_STRIPE_API_BASE")
+                    .unwrap_or("https://api.stripe.com")
+                    .trim_end_matches('/')
+                    .to_owned(),
+                secret_key,
+                webhook_secret,
+            }),
+            _ => Err(SettingsError {
+                name: "DOWNLINK_PAYMENTS",
+                reason: "stripe needs DOWNLINK_STRIPE_SECRET_KEY and \
+                    DOWNLINK_STRIPE_WEBHOOK_SECRET"
+                    .into(),
+            }),
+        },
+        other => Err(SettingsError {
+            name: "DOWNLINK_PAYMENTS",
+            reason: format!("expected sandbox or stripe, got {other:?}"),
+        }),
+    }
 }
 
 /// `10.0.0.0/8, 192.168.1.10` (a bare address is one host).
@@ -317,6 +372,36 @@ mod tests {
             err.to_string().starts_with("DOWNLINK_TRUSTED_PROXIES:"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn payments_default_to_the_sandbox_and_stripe_needs_both_keys() {
+        assert!(matches!(
+            settings(&[]).unwrap().payments,
+            PaymentSettings::Sandbox {
+                secret_key: None,
+                webhook_secret: None
+            }
+        ));
+        let err = settings(&[
+            ("DOWNLINK_PAYMENTS", "stripe"),
+            ("DOWNLINK_STRIPE_SECRET_KEY", "sk_live_x"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("DOWNLINK_PAYMENTS:"), "{err}");
+        let s = settings(&[
+            ("DOWNLINK_PAYMENTS", "stripe"),
+            ("DOWNLINK_STRIPE_SECRET_KEY", "sk_live_very_secret"),
+            ("DOWNLINK_STRIPE_WEBHOOK_SECRET", "whsec_also_secret"),
+        ])
+        .unwrap();
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("very_secret") && !printed.contains("also_secret"));
+        assert!(matches!(
+            s.payments,
+            PaymentSettings::Stripe { ref api_base, .. } if api_base == "https://api.stripe.com"
+        ));
+        assert!(settings(&[("DOWNLINK_PAYMENTS", "paypal")]).is_err());
     }
 
     #[test]

@@ -19,8 +19,10 @@ use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 
+mod payments;
 mod storage;
 
+pub use payments::sandbox_keys;
 pub use storage::open_storage;
 use storage::storage_for;
 
@@ -60,6 +62,8 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error(transparent)]
     Mail(#[from] domain::mail::MailConfigError),
+    #[error(transparent)]
+    Sandbox(#[from] sandbox::SandboxError),
 }
 
 /// Everything a request handler may need. Built once; cheap to clone.
@@ -78,6 +82,12 @@ pub struct AppState {
     /// "Now" for everything the server does itself (sessions).
     pub clock: Clock,
     pub app: app::ssr::AppContext,
+    /// The payment provider's client (Stripe or the embedded sandbox).
+    pub payments: domain::payments::Payments,
+    /// Where webhook events are recorded.
+    pub inbox: domain::payments::Inbox,
+    /// The embedded payment sandbox, mounted at `/sandbox` when it runs.
+    pub sandbox: Option<sandbox::Sandbox>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -95,6 +105,7 @@ pub struct Application {
     db: DatabaseConnection,
     mail: Transport,
     uploads: Uploads,
+    sandbox: Option<sandbox::Sandbox>,
     /// Kept alive for as long as the application.
     embedded_s3: Option<EmbeddedS3>,
 }
@@ -112,6 +123,7 @@ impl Application {
         let public_url = settings.public_url_for(address);
 
         let db = open_database(&settings).await?;
+        let (payments, sandbox) = payments::payments_for(&settings, address, &public_url).await?;
         let mail = match &settings.smtp_url {
             Some(url) => Transport::smtp(url.expose(), &settings.mail_from)?,
             None => Transport::OutboxOnly,
@@ -166,7 +178,10 @@ impl Application {
             storage_origin,
             assets: crate::bundle::assets(&settings.site_dir.join("pkg")).into(),
             flash_key,
+            inbox: domain::payments::Inbox::new(db.clone(), clock.clone()),
             clock,
+            payments,
+            sandbox: sandbox.clone(),
         };
         let router = routes::router(state, &settings, &origin_of(&public_url));
         Ok(Self {
@@ -177,6 +192,7 @@ impl Application {
             db,
             mail,
             uploads,
+            sandbox,
             embedded_s3,
         })
     }
@@ -215,6 +231,10 @@ impl Application {
             self.mail.clone(),
             MAIL_DELIVERY_PERIOD,
         ));
+        let sandbox = self
+            .sandbox
+            .clone()
+            .map(|sandbox| tokio::spawn(sandbox.run_jobs()));
         let shutdown = shutdown_signal();
         tracing::info!(url = %self.public_url, "Downlink is serving");
         let result = axum::serve(
@@ -229,6 +249,9 @@ impl Application {
         stale_uploads.abort();
         queued_uploads.abort();
         mail.abort();
+        if let Some(sandbox) = sandbox {
+            sandbox.abort();
+        }
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);
         result

@@ -169,6 +169,50 @@ impl TestApp {
             .to_string()
     }
 
+    /// The store's payment client, pointed at its embedded sandbox with the
+    /// keys the store made for it.
+    pub fn payments(&self) -> domain::payments::Payments {
+        let (secret_key, webhook_secret) =
+            server::startup::sandbox_keys(self.data_dir.path()).expect("sandbox keys");
+        domain::payments::Payments::new(domain::payments::PaymentsConfig {
+            api_base: format!("{}/sandbox", self.address),
+            secret_key,
+            webhook_secret,
+        })
+    }
+
+    /// Payment events the store recorded, oldest first.
+    pub async fn payment_events(&self) -> Vec<domain::entities::payment_event::Model> {
+        use sea_orm::QueryOrder;
+        domain::entities::payment_event::Entity::find()
+            .order_by_asc(domain::entities::payment_event::Column::Id)
+            .all(&self.db().await)
+            .await
+            .unwrap()
+    }
+
+    /// Waits (up to 15 s) until the store has recorded `count` events of
+    /// `kind`, and answers them.
+    pub async fn await_payment_events(
+        &self,
+        kind: &str,
+        count: usize,
+    ) -> Vec<domain::entities::payment_event::Model> {
+        for _ in 0..150 {
+            let events: Vec<_> = self
+                .payment_events()
+                .await
+                .into_iter()
+                .filter(|event| event.kind == kind)
+                .collect();
+            if events.len() >= count {
+                return events;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the store did not receive {count} {kind} events");
+    }
+
     /// The newest `limit` mails of the outbox, newest first.
     pub async fn outbox(&self, limit: u64) -> Vec<domain::entities::mail::Model> {
         domain::admin::Reports::new(self.db().await)

@@ -21,6 +21,7 @@ mod forms;
 mod health;
 mod media;
 mod pages;
+mod payments;
 mod proxies;
 mod search;
 mod security;
