@@ -26,9 +26,13 @@ pub struct Assets {
 /// Which part of the store a page belongs to, and so which bundle it loads.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Area {
-    /// Catalog, product pages (and later cart, checkout, library).
+    /// Catalog and product pages.
     #[default]
     Shop,
+    /// The cart, the return from checkout, receipts and the library: plain
+    /// forms and links that need no script, so these pages load no bundle at
+    /// all (links into them from hydrated pages are full page loads).
+    Plain,
     /// `/account…`: signing in, registering, mailed links, the account.
     Account,
     /// `/admin…`.
@@ -46,6 +50,11 @@ impl Area {
             Self::Admin
         } else if under("/account") {
             Self::Account
+        } else if ["/cart", "/checkout", "/orders", "/library"]
+            .iter()
+            .any(|prefix| under(prefix))
+        {
+            Self::Plain
         } else {
             Self::Shop
         }
@@ -69,12 +78,13 @@ impl Assets {
         }
     }
 
-    /// The bundle pages of `area` load.
-    pub fn bundle(&self, area: Area) -> &BundleFiles {
+    /// The bundle pages of `area` load (none for plain pages).
+    pub fn bundle(&self, area: Area) -> Option<&BundleFiles> {
         match area {
-            Area::Shop => &self.shopper,
-            Area::Account => &self.account,
-            Area::Admin => &self.admin,
+            Area::Shop => Some(&self.shopper),
+            Area::Plain => None,
+            Area::Account => Some(&self.account),
+            Area::Admin => Some(&self.admin),
         }
     }
 }
@@ -83,7 +93,13 @@ impl Assets {
 /// of this page's area. Its inline script carries the page's CSP nonce.
 #[component]
 pub fn AssetTags(assets: std::sync::Arc<Assets>, area: Area) -> impl IntoView {
-    let bundle = assets.bundle(area);
+    let styles = view! {
+        <link rel="stylesheet" href=format!("/pkg/{}", assets.stylesheet)/>
+        <link rel="icon" href=format!("/pkg/{}", assets.icon) type="image/svg+xml"/>
+    };
+    let Some(bundle) = assets.bundle(area) else {
+        return styles.into_any();
+    };
     let (js, wasm) = (
         format!("/pkg/{}", bundle.js),
         format!("/pkg/{}", bundle.wasm),
@@ -93,12 +109,12 @@ pub fn AssetTags(assets: std::sync::Arc<Assets>, area: Area) -> impl IntoView {
     );
     let nonce = leptos::nonce::use_nonce();
     view! {
-        <link rel="stylesheet" href=format!("/pkg/{}", assets.stylesheet)/>
-        <link rel="icon" href=format!("/pkg/{}", assets.icon) type="image/svg+xml"/>
+        {styles}
         <link rel="modulepreload" href=js crossorigin="anonymous"/>
         <link rel="preload" href=wasm r#as="fetch" type="application/wasm" crossorigin="anonymous"/>
         <script type="module" nonce=nonce>{script}</script>
     }
+    .into_any()
 }
 
 #[cfg(test)]
@@ -117,5 +133,10 @@ mod tests {
         assert_eq!(Area::of("/account"), Area::Account);
         assert_eq!(Area::of("/account/sign-in"), Area::Account);
         assert_eq!(Area::of("/admin/products/new"), Area::Admin);
+        assert_eq!(Area::of("/cart"), Area::Plain);
+        assert_eq!(Area::of("/checkout/done"), Area::Plain);
+        assert_eq!(Area::of("/orders/0195"), Area::Plain);
+        assert_eq!(Area::of("/library"), Area::Plain);
+        assert_eq!(Area::of("/cartography"), Area::Shop);
     }
 }

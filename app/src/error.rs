@@ -30,6 +30,9 @@ pub enum AppError {
     /// The request did not reach the server or its answer could not be read.
     #[error("The store could not be reached. Check your connection and try again.")]
     Network,
+    /// A service the store depends on (the payment provider) is not answering.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl AppError {
@@ -43,6 +46,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::TooManyRequests { .. } => 429,
             Self::Internal { .. } | Self::Network => 500,
+            Self::Unavailable(_) => 503,
         }
     }
 }

@@ -19,6 +19,10 @@ pub struct FormFlash {
     pub path: String,
     pub error: String,
     pub fields: Vec<(String, String)>,
+    /// The error in words, filled in by the server as it renders the page,
+    /// so the browser needs no error decoder to show it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
 }
 
 impl FormFlash {
@@ -41,6 +45,13 @@ pub fn provide_refused_form() {
         {
             use_context::<http::request::Parts>()
                 .and_then(|parts| parts.extensions.get::<FormFlash>().cloned())
+                .map(|mut flash| {
+                    flash.message = leptos::server_fn::error::ServerFnUrlError::<
+                        crate::error::AppError,
+                    >::decode_err(&flash.error)
+                    .to_string();
+                    flash
+                })
         }
         #[cfg(not(feature = "ssr"))]
         {
@@ -68,4 +79,11 @@ pub fn typed(path: &str, name: &str) -> Option<String> {
 pub fn typed_in(path: &str) -> Option<Vec<(String, String)>> {
     let refused = use_context::<Refused>()?.0?;
     (refused.path == path).then_some(refused.fields)
+}
+
+/// Why the plain form posting to `path` was just refused, if it was, in
+/// words: for pages whose forms are plain posts (no server action needed).
+pub fn refused(path: &'static str) -> Option<String> {
+    let flash = use_context::<Refused>()?.0?;
+    (flash.path == path).then_some(flash.message)
 }

@@ -63,6 +63,32 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The pages that load no bundle (cart, checkout's return, receipts, the
+/// library): rendered by the server only, never hydrated.
+#[cfg(feature = "ssr")]
+#[component(transparent)]
+fn PlainRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use crate::pages::cart::CartPage;
+    use crate::pages::orders::{CheckoutDonePage, LibraryPage, ReceiptPage};
+    use leptos_router::components::{Outlet, ParentRoute};
+    view! {
+        <ParentRoute path=path!("") view=Outlet>
+            <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async/>
+            <Route path=path!("/checkout/done") view=CheckoutDonePage ssr=SsrMode::Async/>
+            <Route path=path!("/orders/:id") view=ReceiptPage ssr=SsrMode::Async/>
+            <Route path=path!("/library") view=LibraryPage ssr=SsrMode::Async/>
+        </ParentRoute>
+    }
+    .into_inner()
+}
+
+/// No plain pages in the browser bundles.
+#[cfg(not(feature = "ssr"))]
+#[component(transparent)]
+fn PlainRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    leptos_router::any_nested_route::IntoAnyNestedRoute::into_any_nested_route(())
+}
+
 /// The account pages' routes, in the server and the account and admin
 /// bundles; the shopper's bundle never hydrates them (links there load the
 /// page).
@@ -106,6 +132,9 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::admin::AdminPage;
     use crate::pages::admin_outbox::AdminOutboxPage;
     use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
+    use crate::pages::admin_sales::{
+        AdminDiscountsPage, AdminOrderPage, AdminOrdersPage, AdminPaymentsPage,
+    };
     use leptos_router::components::{Outlet, ParentRoute};
     view! {
         <ParentRoute path=path!("/admin") view=Outlet>
@@ -114,6 +143,10 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("products") view=AdminProductsPage ssr=SsrMode::Async/>
             <Route path=path!("products/new") view=NewProductPage ssr=SsrMode::Async/>
             <Route path=path!("products/:id") view=EditProductPage ssr=SsrMode::Async/>
+            <Route path=path!("orders") view=AdminOrdersPage ssr=SsrMode::Async/>
+            <Route path=path!("orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
+            <Route path=path!("discounts") view=AdminDiscountsPage ssr=SsrMode::Async/>
+            <Route path=path!("payments") view=AdminPaymentsPage ssr=SsrMode::Async/>
         </ParentRoute>
     }
     .into_inner()
@@ -139,6 +172,7 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
                 <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
+                <PlainRoutes/>
                 <AccountRoutes/>
                 <AdminRoutes/>
             </Routes>

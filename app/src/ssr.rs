@@ -9,6 +9,7 @@ use domain::entities::user;
 use leptos::prelude::*;
 
 pub mod accounts;
+pub mod commerce;
 pub mod errors;
 pub mod media;
 pub mod session;
@@ -47,11 +48,19 @@ pub struct Services {
     pub gallery: domain::gallery::Gallery,
     pub files: domain::product_files::ProductFiles,
     pub reports: domain::admin::Reports,
+    pub carts: domain::carts::Carts,
+    pub discounts: domain::discounts::Discounts,
+    pub orders: domain::orders::Orders,
 }
 
 /// The request's [`AppContext`], for calls anyone may make.
 pub fn public() -> Result<AppContext, AppError> {
     use_context::<AppContext>().ok_or_else(|| internal("AppContext was not provided"))
+}
+
+/// The context and whoever is signed in, if anyone (the shop's pages).
+pub async fn shopper() -> Result<(AppContext, Option<user::Model>), AppError> {
+    Ok((public()?, session::signed_in().await?))
 }
 
 /// The context and the signed-in user: 401 when nobody is signed in.

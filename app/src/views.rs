@@ -8,8 +8,10 @@ pub use types::product::{ProductKind, ProductStatus};
 pub use types::upload::UploadPurpose;
 
 mod admin;
+mod commerce;
 
 pub use admin::*;
+pub use commerce::*;
 
 /// An image as an `<img>` needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

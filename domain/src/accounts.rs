@@ -245,3 +245,27 @@ impl Accounts {
         Ok(outcome)
     }
 }
+
+/// The account a guest checkout with `email` belongs to: the existing one, or
+/// a new one with no password and the address not yet proven (the receipt's
+/// magic link proves it). Safe when two checkouts open it at once.
+pub(crate) async fn guest_account(
+    conn: &impl sea_orm::ConnectionTrait,
+    email: &types::email::Email,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<user::Model, DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    user::Entity::insert(new_user(email.as_str(), None, Role::Customer, false, now))
+        .on_conflict(
+            OnConflict::column(user::Column::Email)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("account {email}")))
+}

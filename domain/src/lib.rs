@@ -4,15 +4,19 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod carts;
 pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod discounts;
 pub mod entities;
 pub mod gallery;
 pub mod images;
+pub mod licenses;
 pub mod mail;
 pub mod markdown;
+pub mod orders;
 pub use types::money;
 pub mod payments;
 pub mod product_files;

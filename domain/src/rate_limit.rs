@@ -42,6 +42,9 @@ pub enum Guarded {
     ConfirmationRequest,
     /// Looking up whose account a mailed link is for.
     LinkLookup,
+    /// Starting a checkout (each places an order and asks the payment
+    /// provider for a session).
+    Checkout,
 }
 
 /// How many attempts one kind of request allows in a window: per client
@@ -66,7 +69,7 @@ impl Guarded {
             Self::TokenUse => (10, 10, 10),
             Self::Register => (10, 3, 10),
             Self::PasswordChange => (10, 5, 5),
-            Self::LinkLookup => (60, 60, 60),
+            Self::LinkLookup | Self::Checkout => (60, 60, 60),
         };
         let limit = |max| Limit { max, per };
         Limits {

@@ -14,6 +14,7 @@ mod m20261129_000007_upload_completion;
 mod m20261129_000008_verified_addresses_and_sessions;
 mod m20261129_000009_secrets;
 mod m20261129_000010_payment_events;
+mod m20261129_000011_commerce;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_verified_addresses_and_sessions::Migration),
             Box::new(m20261129_000009_secrets::Migration),
             Box::new(m20261129_000010_payment_events::Migration),
+            Box::new(m20261129_000011_commerce::Migration),
         ]
     }
 }

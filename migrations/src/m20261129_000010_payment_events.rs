@@ -22,6 +22,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(PaymentEvents::EventId, 255).unique_key())
                     .col(string_len(PaymentEvents::Kind, 128))
                     .col(string_len_null(PaymentEvents::ObjectId, 255))
+                    .col(string_len_null(PaymentEvents::PaymentIntent, 255))
                     .col(text(PaymentEvents::Payload))
                     .col(timestamp_with_time_zone(PaymentEvents::CreatedAt))
                     .col(timestamp_with_time_zone(PaymentEvents::ReceivedAt))
@@ -36,6 +37,16 @@ impl MigrationTrait for Migration {
                     .table(PaymentEvents::Table)
                     .col(PaymentEvents::ObjectId)
                     .col(PaymentEvents::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("payment_events_unprocessed_by_intent")
+                    .table(PaymentEvents::Table)
+                    .col(PaymentEvents::PaymentIntent)
+                    .col(PaymentEvents::ProcessedAt)
                     .to_owned(),
             )
             .await
@@ -56,6 +67,7 @@ enum PaymentEvents {
     EventId,
     Kind,
     ObjectId,
+    PaymentIntent,
     Payload,
     CreatedAt,
     ReceivedAt,

@@ -7,6 +7,7 @@
 pub mod email;
 pub mod mail;
 pub mod money;
+pub mod order;
 pub mod product;
 pub mod slug;
 pub mod upload;

@@ -14,6 +14,7 @@ pub fn Header() -> impl IntoView {
             match user.await {
                 Ok(Some(user)) => view! {
                     {user.is_admin.then(|| view! { <li><a href="/admin" rel="external">"Admin"</a></li> })}
+                    <li><a href="/library" rel="external">"Library"</a></li>
                     <li><a href="/account" rel="external">"Account"</a></li>
                 }
                 .into_any(),
@@ -31,6 +32,7 @@ pub fn Header() -> impl IntoView {
                 <nav aria-label="Main">
                     <ul class="nav">
                         <li><A href="/">"Catalog"</A></li>
+                        <li><a href="/cart" rel="external">"Cart"</a></li>
                         <Transition fallback=|| ()>{account_links}</Transition>
                     </ul>
                 </nav>

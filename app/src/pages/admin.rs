@@ -24,7 +24,13 @@ pub fn AdminPage() -> impl IntoView {
                                 <div><dt>"Customers"</dt><dd>{figures.customers}</dd></div>
                                 <div><dt>"Admins"</dt><dd>{figures.admins}</dd></div>
                             </dl>
-                            <p><a href="/admin/products">"Products"</a> " · " <a href="/admin/outbox">"Mail outbox"</a></p>
+                            <p>
+                                <a href="/admin/orders">"Orders"</a> " · "
+                                <a href="/admin/products">"Products"</a> " · "
+                                <a href="/admin/discounts">"Discount codes"</a> " · "
+                                <a href="/admin/payments">"Payment events"</a> " · "
+                                <a href="/admin/outbox">"Mail outbox"</a>
+                            </p>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

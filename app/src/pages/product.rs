@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::get_product;
+use crate::api::{AddToCart, get_product};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::gallery::Gallery;
 use crate::components::pay_what_you_want::PayWhatYouWant;
 use crate::views::ProductPageView;
+use leptos::server_fn::ServerFn;
 
 /// `/products/:slug`.
 #[component]
@@ -34,6 +35,8 @@ pub fn ProductPage() -> impl IntoView {
 
 #[component]
 fn ProductDetails(product: ProductPageView) -> impl IntoView {
+    let add_path = <AddToCart as ServerFn>::PATH;
+    let refused = crate::forms::refused(add_path);
     let ProductPageView {
         card,
         description_html,
@@ -43,6 +46,8 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
     } = product;
     let og_image = images.first().map(|image| image.url.clone());
     let price = card.price.clone();
+    let slug = card.slug.clone();
+    let membership = card.kind == crate::views::ProductKind::Membership;
     let buy_box = match (price.minimum.clone(), price.period.clone()) {
         (Some(minimum), _) => view! {
             <PayWhatYouWant price=price minimum_minor=minimum.minor minimum_label=minimum.label/>
@@ -66,12 +71,17 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
             <div class="product__info">
                 <h1 class="product__title">{card.title}</h1>
                 <p class="product__summary">{card.summary}</p>
-                <div class="buy-box">
+                <form class="buy-box" method="post" action=add_path>
+                    <input type="hidden" name="product" value=slug/>
                     {buy_box}
+                    {refused.map(|error| view! { <p class="form__error" role="alert">{error}</p> })}
+                    <button class="button buy-box__button" type="submit" disabled=membership>
+                        {if membership { "Subscriptions open soon" } else { "Add to cart" }}
+                    </button>
                     <ul class="terms">
                         {terms.into_iter().map(|term| view! { <li>{term}</li> }).collect_view()}
                     </ul>
-                </div>
+                </form>
                 {(!description_html.trim().is_empty()).then(|| view! {
                     <section class="product__description" aria-labelledby="about">
                         <h2 id="about">"About"</h2>

@@ -39,7 +39,8 @@ pub async fn require_admin() -> Result<user::Model, AppError> {
 
 /// Signs `user` in on a fresh session id, so an id planted before sign-in
 /// (session fixation) is worthless afterwards. The session also notes the
-/// device (browser and address) for the account's list of devices.
+/// device (browser and address) for the account's list of devices, and the
+/// cart the shopper filled while signed out joins the account's.
 pub async fn start(user: &user::Model) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
@@ -54,7 +55,8 @@ pub async fn start(user: &user::Model) -> Result<(), AppError> {
         ip: super::client_ip().to_string(),
     };
     session.insert(DEVICE_KEY, device).await.map_err(internal)?;
-    session.insert(USER, user.pid).await.map_err(internal)
+    session.insert(USER, user.pid).await.map_err(internal)?;
+    super::commerce::merge_cart_into(user).await
 }
 
 /// The device a session signed in from, as the session store reads it.

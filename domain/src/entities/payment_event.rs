@@ -17,6 +17,9 @@ pub struct Model {
     pub kind: String,
     /// The id of the object the event is about (`cs_…`, `ch_…`).
     pub object_id: Option<String>,
+    /// The payment intent the object belongs to, when it names one: events
+    /// that arrive before the store knows the payment wait under it.
+    pub payment_intent: Option<String>,
     /// The event as received.
     pub payload: String,
     /// When the provider made the event.

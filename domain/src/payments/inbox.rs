@@ -5,8 +5,8 @@ use super::Event;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::payment_event;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 /// What became of a delivered event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,14 +22,21 @@ pub enum Received {
 pub struct Inbox {
     db: DatabaseConnection,
     clock: Clock,
+    /// For links in the mails an event causes (receipts).
+    public_url: String,
 }
 
 impl Inbox {
-    pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        Self { db, clock }
+    pub fn new(db: DatabaseConnection, clock: Clock, public_url: impl Into<String>) -> Self {
+        Self {
+            db,
+            clock,
+            public_url: public_url.into(),
+        }
     }
 
-    /// Records `event` (received as `payload`) unless its id was seen before.
+    /// Records `event` (received as `payload`) unless its id was seen before,
+    /// and applies it to orders in the same transaction.
     pub async fn receive(&self, event: &Event, payload: &str) -> Result<Received, DbErr> {
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
@@ -38,6 +45,7 @@ impl Inbox {
             event_id: Set(event.id.clone()),
             kind: Set(event.kind.clone()),
             object_id: Set(event.data.object["id"].as_str().map(str::to_owned)),
+            payment_intent: Set(event.payment_intent().map(str::to_owned)),
             payload: Set(payload.to_owned()),
             created_at: Set(chrono::DateTime::from_timestamp(event.created, 0).unwrap_or(now)),
             received_at: Set(now),
@@ -54,6 +62,14 @@ impl Inbox {
         if inserted == 0 {
             txn.rollback().await?;
             return Ok(Received::Replay);
+        }
+        let applied = crate::orders::apply_event(&txn, event, now, &self.public_url).await?;
+        if applied == crate::orders::Applied::Processed {
+            payment_event::Entity::update_many()
+                .col_expr(payment_event::Column::ProcessedAt, Expr::value(now))
+                .filter(payment_event::Column::EventId.eq(event.id.clone()))
+                .exec(&txn)
+                .await?;
         }
         txn.commit().await?;
         Ok(Received::Recorded)

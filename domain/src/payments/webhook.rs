@@ -20,6 +20,18 @@ pub struct Event {
     pub data: EventData,
 }
 
+impl Event {
+    /// The payment intent of the event's object: its `payment_intent` field,
+    /// or its own id when it is one.
+    pub fn payment_intent(&self) -> Option<&str> {
+        let object = &self.data.object;
+        match object["object"].as_str() {
+            Some("payment_intent") => object["id"].as_str(),
+            _ => object["payment_intent"].as_str(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct EventData {
     pub object: serde_json::Value,

@@ -199,6 +199,7 @@ fn back_to_form(
             path,
             error,
             fields,
+            message: String::new(),
         };
         let sealed = key.seal(flash, chrono::Utc::now().timestamp());
         if let Some(cookie) =
@@ -309,6 +310,7 @@ mod tests {
 
     fn flash(fields: usize) -> FormFlash {
         FormFlash {
+            message: String::new(),
             path: "/api/sign_in".into(),
             error: "eyJWYWxpZGF0aW9uIjoieCJ9".into(),
             fields: (0..fields)

@@ -13,6 +13,7 @@ mod mailed_links;
 
 mod accounts;
 mod catalog;
+mod checkout;
 mod cli;
 mod completion;
 mod editor;

@@ -1,0 +1,92 @@
+//! The admin's side of selling: orders, refunds, discount codes and the
+//! payment provider's events (admins only).
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::views::{AdminOrderView, DiscountView, OrderListView, PaymentEventView};
+
+/// Orders, newest first: by email or order number (`q`), by status.
+#[server(prefix = "/api", endpoint = "admin_orders", output = crate::codec::Answer)]
+pub async fn admin_orders(
+    q: Option<String>,
+    status: Option<String>,
+) -> Result<OrderListView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let status = status.as_deref().and_then(types::order::OrderStatus::parse);
+    let filter = domain::orders::OrderFilter { q, status };
+    let (orders, total) = ctx.orders.search(&filter).await?;
+    Ok(OrderListView {
+        orders: orders.iter().map(crate::ssr::commerce::order_row).collect(),
+        total,
+    })
+}
+
+/// One order with its items, payment events and refunds.
+#[server(prefix = "/api", endpoint = "admin_order", output = crate::codec::Answer)]
+pub async fn admin_order(order: String) -> Result<AdminOrderView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let detail = ctx.orders.detail(crate::ssr::parse_id(&order)?).await?;
+    Ok(crate::ssr::commerce::admin_order_view(&detail))
+}
+
+/// Refunds one item of an order, or what is left of all of it.
+#[server(prefix = "/api", endpoint = "refund_order", output = crate::codec::Answer)]
+pub async fn refund_order(order: String, item: Option<i64>) -> Result<(), AppError> {
+    let (ctx, admin) = crate::ssr::admin().await?;
+    let pid = crate::ssr::parse_id(&order)?;
+    ctx.orders.refund(pid, item, admin.id).await?;
+    leptos_axum::redirect(&format!("/admin/orders/{pid}?refunded=1"));
+    Ok(())
+}
+
+/// Every discount code.
+#[server(prefix = "/api", endpoint = "admin_discounts", output = crate::codec::Answer)]
+pub async fn admin_discounts() -> Result<Vec<DiscountView>, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    Ok(ctx
+        .discounts
+        .list()
+        .await?
+        .iter()
+        .map(crate::ssr::commerce::discount_view)
+        .collect())
+}
+
+/// Makes a discount code: `percent` or `amount` off (in `currency`), for one
+/// `product` (slug) or everything, between optional dates, for a number of
+/// redemptions.
+#[server(prefix = "/api", endpoint = "create_discount", output = crate::codec::Answer)]
+pub async fn create_discount(
+    #[server(flatten)] fields: crate::views::DiscountFields,
+) -> Result<(), AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let new = crate::ssr::commerce::new_discount(&fields)?;
+    ctx.discounts.create(new).await?;
+    leptos_axum::redirect("/admin/discounts");
+    Ok(())
+}
+
+/// Stops a code from applying to new checkouts.
+#[server(prefix = "/api", endpoint = "disable_discount", output = crate::codec::Answer)]
+pub async fn disable_discount(discount: String) -> Result<(), AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    ctx.discounts
+        .disable(crate::ssr::parse_id(&discount)?)
+        .await?;
+    leptos_axum::redirect("/admin/discounts");
+    Ok(())
+}
+
+/// The newest events received from the payment provider.
+#[server(prefix = "/api", endpoint = "admin_payment_events", output = crate::codec::Answer)]
+pub async fn admin_payment_events() -> Result<Vec<PaymentEventView>, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    Ok(ctx
+        .orders
+        .events(100)
+        .await?
+        .iter()
+        .map(crate::ssr::commerce::event_view)
+        .collect())
+}

@@ -1,0 +1,272 @@
+//! The admin's selling pages: `/admin/orders` (search, status filter),
+//! `/admin/orders/:id` (items, payment events, refunds), `/admin/discounts`
+//! and `/admin/payments` (events received from the payment provider). Forms
+//! are plain posts, so every page works without JavaScript.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::{
+    CreateDiscount, DisableDiscount, RefundOrder, admin_discounts, admin_order, admin_orders,
+    admin_payment_events,
+};
+use crate::components::error_notice::ErrorNotice;
+use crate::components::form_error::FormError;
+use crate::forms::typed;
+use crate::pages::orders::Receipt;
+use crate::views::{AdminOrderView, OrderStatus, PaymentEventView};
+
+/// `/admin/orders?q=…&status=…`.
+#[component]
+pub fn AdminOrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let orders = Resource::new(
+        move || (query.read().get("q"), query.read().get("status")),
+        |(q, status)| admin_orders(q, status),
+    );
+    let q = move || query.read().get("q").unwrap_or_default();
+    let status = move || query.read().get("status").unwrap_or_default();
+    view! {
+        <Title text="Orders"/>
+        <div class="container">
+            <h1 class="page-title">"Orders"</h1>
+            <form class="form form--inline" method="get" action="/admin/orders">
+                <label for="q">"Email or order number"</label>
+                <input id="q" name="q" type="search" value=q/>
+                <label for="status">"Status"</label>
+                <select id="status" name="status">
+                    <option value="" selected=move || status().is_empty()>"Any"</option>
+                    {OrderStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=move || status() == s.as_str()>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+                <button class="button button--quiet" type="submit">"Search"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match orders.await {
+                        Ok(list) => view! {
+                            <p class="page-lead">{list.total} " orders"</p>
+                            <table class="files__table orders">
+                                <thead><tr><th scope="col">"Order"</th><th scope="col">"Email"</th><th scope="col">"Status"</th><th scope="col" class="num">"Total"</th><th scope="col">"Placed"</th></tr></thead>
+                                <tbody>
+                                    {list.orders.into_iter().map(|o| view! {
+                                        <tr>
+                                            <td><a href=format!("/admin/orders/{}", o.order)>{o.number}</a></td>
+                                            <td>{o.email}</td>
+                                            <td>{o.status.label()}</td>
+                                            <td class="num">{o.total}</td>
+                                            <td>{o.placed}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// `/admin/orders/:id`.
+#[component]
+pub fn AdminOrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let order = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        admin_order,
+    );
+    let refund = ServerAction::<RefundOrder>::new();
+    let error = Signal::derive(move || refund.value().get().and_then(Result::err));
+    view! {
+        <Title text="Order"/>
+        <div class="container">
+            <p><a href="/admin/orders">"← Orders"</a></p>
+            <FormError error/>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match order.await {
+                        Ok(order) => view! { <OrderDetails order/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn OrderDetails(order: AdminOrderView) -> impl IntoView {
+    let AdminOrderView {
+        receipt,
+        refundable,
+        events,
+        refunds,
+    } = order;
+    let pid = receipt.order.clone();
+    let items: Vec<(i64, String)> = receipt
+        .lines
+        .iter()
+        .filter(|line| !line.refunded)
+        .map(|line| (line.item, line.title.clone()))
+        .collect();
+    let refund_path = <RefundOrder as ServerFn>::PATH;
+    let refund_form = move |item: Option<(i64, String)>| {
+        let label = match &item {
+            Some((_, title)) => format!("Refund {title}"),
+            None => "Refund the whole order".to_owned(),
+        };
+        view! {
+            <form class="form--inline" method="post" action=refund_path>
+                <input type="hidden" name="order" value=pid.clone()/>
+                {item.map(|(id, _)| view! { <input type="hidden" name="item" value=id/> })}
+                <button class="button button--danger" type="submit">{label}</button>
+            </form>
+        }
+    };
+    view! {
+        <Receipt receipt/>
+        {refundable.then(|| view! {
+            <section class="panel">
+                <h2>"Refund"</h2>
+                <p>"The payment provider gives the money back; access to what is refunded ends when it confirms."</p>
+                {items.into_iter().map(|item| refund_form(Some(item))).collect_view()}
+                {refund_form(None)}
+            </section>
+        })}
+        {(!refunds.is_empty()).then(|| view! {
+            <section class="panel">
+                <h2>"Refunds asked for"</h2>
+                <ul>{refunds.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+            </section>
+        })}
+        <section class="panel">
+            <h2>"Payment events"</h2>
+            <Events events/>
+        </section>
+    }
+}
+
+#[component]
+fn Events(events: Vec<PaymentEventView>) -> impl IntoView {
+    view! {
+        <table class="files__table events">
+            <thead><tr><th scope="col">"Event"</th><th scope="col">"Type"</th><th scope="col">"Object"</th><th scope="col">"Received"</th><th scope="col">"Processed"</th></tr></thead>
+            <tbody>
+                {events.into_iter().map(|e| view! {
+                    <tr>
+                        <td><code>{e.id}</code></td>
+                        <td>{e.kind}</td>
+                        <td><code>{e.object.unwrap_or_default()}</code></td>
+                        <td>{e.received}</td>
+                        <td>{e.processed.unwrap_or_else(|| "not acted on".to_owned())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/admin/payments`: the newest events from the payment provider.
+#[component]
+pub fn AdminPaymentsPage() -> impl IntoView {
+    let events = Resource::new(|| (), |()| admin_payment_events());
+    view! {
+        <Title text="Payment events"/>
+        <div class="container">
+            <h1 class="page-title">"Payment events"</h1>
+            <p class="page-lead">"Events the payment provider sent to " <code>"/webhooks/stripe"</code> ", newest first. Each is recorded once, however often it is delivered."</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match events.await {
+                        Ok(events) => view! { <Events events/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// `/admin/discounts`: codes, a form for a new one, a button to disable one.
+#[component]
+pub fn AdminDiscountsPage() -> impl IntoView {
+    let codes = Resource::new(|| (), |()| admin_discounts());
+    let create = ServerAction::<CreateDiscount>::new();
+    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let disable = ServerAction::<DisableDiscount>::new();
+    let disable_error = Signal::derive(move || disable.value().get().and_then(Result::err));
+    let path = <CreateDiscount as ServerFn>::PATH;
+    let disable_path = <DisableDiscount as ServerFn>::PATH;
+    let kept = move |name: &str| typed(path, name);
+    view! {
+        <Title text="Discount codes"/>
+        <div class="container">
+            <h1 class="page-title">"Discount codes"</h1>
+            <FormError error=disable_error/>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match codes.await {
+                        Ok(codes) => view! {
+                            <table class="files__table discounts">
+                                <thead><tr><th scope="col">"Code"</th><th scope="col">"Off"</th><th scope="col">"For"</th><th scope="col">"Valid"</th><th scope="col">"Used"</th><th scope="col"></th></tr></thead>
+                                <tbody>
+                                    {codes.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><code>{c.code}</code></td>
+                                            <td>{c.off}</td>
+                                            <td>{c.applies_to}</td>
+                                            <td>{c.window}</td>
+                                            <td>{c.redemptions}</td>
+                                            <td>{if c.active {
+                                                view! {
+                                                    <form method="post" action=disable_path>
+                                                        <input type="hidden" name="discount" value=c.discount/>
+                                                        <button class="button button--quiet" type="submit">"Disable"</button>
+                                                    </form>
+                                                }.into_any()
+                                            } else {
+                                                "Disabled".into_any()
+                                            }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <section class="panel">
+                <h2>"New code"</h2>
+                <form class="form" method="post" action=path>
+                    <label for="code">"Code"</label>
+                    <input id="code" name="code" required autocomplete="off" value=kept("code")/>
+                    <fieldset>
+                        <legend>"Takes off"</legend>
+                        <label><input type="radio" name="kind" value="percent" checked=kept("kind").is_none_or(|k| k == "percent")/> "a percentage"</label>
+                        <label><input type="radio" name="kind" value="amount" checked=kept("kind").is_some_and(|k| k == "amount")/> "an amount"</label>
+                    </fieldset>
+                    <label for="value">"Percentage or amount"</label>
+                    <input id="value" name="value" required inputmode="decimal" value=kept("value")/>
+                    <label for="currency">"Currency of an amount"</label>
+                    <input id="currency" name="currency" placeholder="USD" maxlength="3" value=kept("currency")/>
+                    <label for="product">"Only for the product with slug (empty: everything)"</label>
+                    <input id="product" name="product" value=kept("product")/>
+                    <label for="valid_from">"Valid from (UTC, optional)"</label>
+                    <input id="valid_from" name="valid_from" type="datetime-local" value=kept("valid_from")/>
+                    <label for="valid_until">"Valid until (UTC, optional)"</label>
+                    <input id="valid_until" name="valid_until" type="datetime-local" value=kept("valid_until")/>
+                    <label for="max_redemptions">"Redemptions allowed (empty: any number)"</label>
+                    <input id="max_redemptions" name="max_redemptions" type="number" min="1" value=kept("max_redemptions")/>
+                    <FormError error=create_error/>
+                    <button class="button" type="submit">"Create code"</button>
+                </form>
+            </section>
+        </div>
+    }
+}

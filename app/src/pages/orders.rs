@@ -1,0 +1,205 @@
+//! After checkout: `/checkout/done` (where the payment provider sends the
+//! buyer back) confirms the payment and shows the receipt; `/orders/:id` is a
+//! receipt; `/library` lists what the signed-in buyer owns.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::{confirm_checkout, library, receipt};
+use crate::components::error_notice::ErrorNotice;
+use crate::views::{LibraryItemView, LibraryView, OrderStatus, ReceiptView};
+
+/// `/checkout/done?session=…`: "confirming payment…" until the payment is
+/// confirmed (the page reloads itself every two seconds, with or without
+/// JavaScript), then the receipt.
+#[component]
+pub fn CheckoutDonePage() -> impl IntoView {
+    let query = use_query_map();
+    let confirmed = Resource::new(
+        move || query.read().get("session").unwrap_or_default(),
+        confirm_checkout,
+    );
+    view! {
+        <Title text="Thank you"/>
+        <div class="container">
+            <Suspense fallback=|| view! { <p class="loading">"Confirming payment…"</p> }>
+                {move || Suspend::new(async move {
+                    let confirmed = match confirmed.await {
+                        Ok(confirmed) => confirmed,
+                        Err(error) => return view! { <ErrorNotice error/> }.into_any(),
+                    };
+                    if let Some(found) = confirmed.receipt {
+                        return view! { <Receipt receipt=found/> }.into_any();
+                    }
+                    if confirmed.status == OrderStatus::Pending {
+                        return view! {
+                            <Meta http_equiv="refresh" content="2"/>
+                            <section class="panel">
+                                <h1>"Confirming payment…"</h1>
+                                <p role="status">"The payment provider has not confirmed your payment yet. This page updates itself."</p>
+                            </section>
+                        }.into_any();
+                    }
+                    view! {
+                        <section class="panel">
+                            <h1>"Payment not completed"</h1>
+                            <p role="alert">"This order is " {confirmed.status.label().to_lowercase()} ". Nothing was charged. "
+                                <a href="/cart">"Back to your cart"</a></p>
+                        </section>
+                    }.into_any()
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// `/orders/:id`: a receipt (for the browser that placed the order, its
+/// owner, admins).
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    let params = use_params_map();
+    let found = Resource::new(move || params.read().get("id").unwrap_or_default(), receipt);
+    view! {
+        <Title text="Receipt"/>
+        <div class="container">
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match found.await {
+                        Ok(found) => view! { <Receipt receipt=found/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// A receipt: the order, its lines and license keys, the way to the library.
+#[component]
+pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
+    let ReceiptView {
+        number,
+        email,
+        status,
+        placed,
+        lines,
+        subtotal,
+        discount,
+        total,
+        refunded,
+        ..
+    } = receipt;
+    let paid = status.was_paid();
+    view! {
+        <section class="panel receipt">
+            <h1>{if paid { "Thank you for your order" } else { "Your order" }}</h1>
+            <p>"Order " <strong>{number}</strong> " · " {placed} " · " <span class="status">{status.label()}</span></p>
+            <table class="receipt__lines">
+                <tbody>
+                    {lines.into_iter().map(|line| view! {
+                        <tr class:receipt__refunded=line.refunded>
+                            <td>
+                                {match line.slug {
+                                    Some(slug) => view! { <a href=format!("/products/{slug}")>{line.title}</a> }.into_any(),
+                                    None => line.title.into_any(),
+                                }}
+                                {(line.quantity > 1).then(|| format!(" × {}", line.quantity))}
+                                {line.refunded.then(|| view! { " " <span class="status">"Refunded"</span> })}
+                                {(!line.keys.is_empty()).then(|| view! {
+                                    <ul class="keys" aria-label="License keys">
+                                        {line.keys.into_iter().map(|key| view! { <li><code>{key}</code></li> }).collect_view()}
+                                    </ul>
+                                })}
+                            </td>
+                            <td class="num">{line.total}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    {discount.map(|discount| view! {
+                        <tr><th scope="row">"Subtotal"</th><td class="num">{subtotal}</td></tr>
+                        <tr><th scope="row">"Discount"</th><td class="num">{discount}</td></tr>
+                    })}
+                    <tr><th scope="row">"Total"</th><td class="num">{total}</td></tr>
+                    {refunded.map(|refunded| view! { <tr><th scope="row">"Refunded"</th><td class="num">{refunded}</td></tr> })}
+                </tfoot>
+            </table>
+            {paid.then(|| view! {
+                <p>"A receipt is on its way to " <strong>{email}</strong> ". Your purchases are in "
+                    <a href="/library">"your library"</a> "; sign in with a link mailed to that address to open it."</p>
+            })}
+        </section>
+    }
+}
+
+/// `/library`: what the signed-in buyer owns.
+#[component]
+pub fn LibraryPage() -> impl IntoView {
+    let owned = Resource::new(|| (), |()| library());
+    view! {
+        <Title text="Library"/>
+        <div class="container">
+            <h1 class="page-title">"Your library"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match owned.await {
+                        Ok(owned) => view! { <Library owned/> }.into_any(),
+                        Err(crate::error::AppError::Unauthorized) => view! {
+                            <p>"Sign in to see what you bought. Bought as a guest? "
+                                <a href="/account/magic-link" rel="external">"Get a sign-in link"</a>
+                                " for the address on your receipt."</p>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Library(owned: LibraryView) -> impl IntoView {
+    if !owned.verified {
+        return view! {
+            <p>"Confirm your address " <strong>{owned.email}</strong>
+                " to see your purchases: use the link we mailed you, or "
+                <a href="/account/magic-link" rel="external">"get a sign-in link"</a> "."</p>
+        }
+        .into_any();
+    }
+    if owned.items.is_empty() {
+        return view! { <p>"Nothing here yet. " <a href="/">"Browse the catalog"</a></p> }
+            .into_any();
+    }
+    view! {
+        <ul class="library">
+            {owned.items.into_iter().map(|item| view! { <Owned item/> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn Owned(item: LibraryItemView) -> impl IntoView {
+    let LibraryItemView {
+        title,
+        slug,
+        order_number,
+        revoked,
+        access,
+        keys,
+    } = item;
+    let is_revoked = revoked.is_some();
+    view! {
+        <li class="library__item" class:library__item--revoked=is_revoked>
+            <h2><a href=format!("/products/{slug}")>{title}</a></h2>
+            <p>"Order " {order_number} " · " {revoked.unwrap_or(access)}</p>
+            {(!keys.is_empty()).then(|| view! {
+                <ul class="keys" aria-label="License keys">
+                    {keys.into_iter().map(|key| view! { <li><code>{key}</code></li> }).collect_view()}
+                </ul>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,162 @@
+//! Views of selling: the cart, a receipt, the library, and the admin's
+//! orders, discount codes and payment events.
+
+use serde::{Deserialize, Serialize};
+pub use types::order::OrderStatus;
+
+/// The cart as its page shows it; amounts formatted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartView {
+    pub lines: Vec<CartLineView>,
+    pub subtotal: String,
+    pub discount: Option<String>,
+    pub total: String,
+    /// The code applied.
+    pub code: Option<String>,
+    /// Why the code entered does not apply.
+    pub code_problem: Option<String>,
+    /// What stops checkout (mixed currencies, a product no longer on sale).
+    pub problems: Vec<String>,
+    /// Whether the buyer is signed in (checkout asks guests for an address).
+    pub signed_in: bool,
+}
+
+/// A cart line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLineView {
+    pub slug: String,
+    pub title: String,
+    pub unit: String,
+    pub quantity: i32,
+    /// A licensed product is one license at a time.
+    pub one_only: bool,
+    pub total: String,
+    pub problem: Option<String>,
+}
+
+/// What the success page learns about a checkout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmView {
+    pub status: OrderStatus,
+    /// Once paid.
+    pub receipt: Option<ReceiptView>,
+}
+
+/// An order as its buyer (and the admin) reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    pub order: String,
+    pub number: String,
+    pub email: String,
+    pub status: OrderStatus,
+    pub placed: String,
+    pub lines: Vec<ReceiptLineView>,
+    pub subtotal: String,
+    pub discount: Option<String>,
+    pub total: String,
+    pub refunded: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptLineView {
+    /// The order item's id, for the admin's per-item refund.
+    pub item: i64,
+    pub title: String,
+    pub slug: Option<String>,
+    pub quantity: i32,
+    pub total: String,
+    pub refunded: bool,
+    pub keys: Vec<String>,
+}
+
+/// The buyer's library.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryView {
+    /// False until the account's address is proven; nothing is listed then.
+    pub verified: bool,
+    pub email: String,
+    pub items: Vec<LibraryItemView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryItemView {
+    pub title: String,
+    pub slug: String,
+    pub order_number: String,
+    /// "Refunded" when access was taken back; none while it stands.
+    pub revoked: Option<String>,
+    pub access: String,
+    pub keys: Vec<String>,
+}
+
+/// A row of the admin's order list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRowView {
+    pub order: String,
+    pub number: String,
+    pub email: String,
+    pub status: OrderStatus,
+    pub total: String,
+    pub placed: String,
+}
+
+/// The admin's order list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderListView {
+    pub orders: Vec<OrderRowView>,
+    pub total: u64,
+}
+
+/// One order for the admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOrderView {
+    pub receipt: ReceiptView,
+    pub refundable: bool,
+    pub events: Vec<PaymentEventView>,
+    pub refunds: Vec<String>,
+}
+
+/// An event the payment provider sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentEventView {
+    pub id: String,
+    pub kind: String,
+    pub object: Option<String>,
+    pub received: String,
+    /// When its effects were applied; none for types the store ignores.
+    pub processed: Option<String>,
+}
+
+/// A discount code for the admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscountView {
+    pub discount: String,
+    pub code: String,
+    /// "10 % off", "$5.00 off".
+    pub off: String,
+    /// "Everything" or a product's title.
+    pub applies_to: String,
+    pub window: String,
+    /// "3 of 10", "3".
+    pub redemptions: String,
+    pub active: bool,
+}
+
+/// The discount code form as posted: every field as typed. `kind` is
+/// `percent` or `amount`; dates are `YYYY-MM-DDTHH:MM` in UTC.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscountFields {
+    pub code: String,
+    pub kind: String,
+    pub value: String,
+    #[serde(default)]
+    pub currency: String,
+    #[serde(default)]
+    pub product: String,
+    #[serde(default)]
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_until: String,
+    #[serde(default)]
+    pub max_redemptions: String,
+}

@@ -1,0 +1,600 @@
+//! Selling end to end over HTTP: carts, discount codes, checkout through the
+//! sandbox's hosted page, fulfilment by webhook and by the success page,
+//! replayed, forged and reordered events, expiry, refunds.
+
+use crate::helpers::{TestApp, on_both_databases, session_cookie};
+use domain::entities::order::OrderStatus;
+use domain::entities::{discount_code, entitlement, license_key, order};
+use domain::secret::Secret;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+/// A browser: its session cookie kept between calls.
+struct Shopper<'a> {
+    app: &'a TestApp,
+    cookie: Option<String>,
+}
+
+impl<'a> Shopper<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Self { app, cookie: None }
+    }
+
+    async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let response = self.app.call(endpoint, form, self.cookie.as_deref()).await;
+        if let Some(cookie) = session_cookie(&response) {
+            self.cookie = Some(cookie);
+        }
+        response
+    }
+
+    async fn ok(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Value {
+        let response = self.call(endpoint, form).await;
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{endpoint}: {status} {body}");
+        body
+    }
+
+    async fn cart(&mut self) -> Value {
+        self.ok("cart", &[]).await
+    }
+
+    /// Checks out; answers the hosted payment page's URL.
+    async fn checkout(&mut self, email: &str) -> String {
+        let url = self.ok("checkout", &[("email", email)]).await;
+        url.as_str().unwrap().to_owned()
+    }
+}
+
+/// Pays on the hosted page with `card`; answers the status and where it
+/// sends the buyer.
+async fn pay(app: &TestApp, url: &str, card: &str) -> (u16, Option<String>) {
+    let response = app
+        .client
+        .post(url)
+        .form(&[
+            ("number", card),
+            ("expiry", "12 / 34"),
+            ("cvc", "123"),
+            ("name", "Ada"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    (response.status().as_u16(), location)
+}
+
+async fn order_of(app: &TestApp, email: &str) -> order::Model {
+    order::Entity::find()
+        .filter(order::Column::Email.eq(email))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .expect("an order")
+}
+
+async fn entitlements(app: &TestApp, order: i64) -> Vec<entitlement::Model> {
+    entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order))
+        .all(&app.db().await)
+        .await
+        .unwrap()
+}
+
+async fn receipts_to(app: &TestApp, to: &str) -> usize {
+    app.outbox(100)
+        .await
+        .iter()
+        .filter(|m| m.to_address == to && m.subject.starts_with("Your receipt"))
+        .count()
+}
+
+/// Delivers an event to the store signed with its webhook secret.
+async fn deliver(app: &TestApp, event: &Value) -> u16 {
+    let (_, secret) = server::startup::sandbox_keys(app.data_dir.path()).unwrap();
+    let payload = event.to_string();
+    let signature = domain::payments::webhook::sign(
+        &secret,
+        chrono::Utc::now().timestamp(),
+        payload.as_bytes(),
+    );
+    app.client
+        .post(format!("{}/webhooks/stripe", app.address))
+        .header("stripe-signature", signature)
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn event(id: &str, kind: &str, object: Value) -> Value {
+    json!({"id": id, "object": "event", "type": kind, "created": chrono::Utc::now().timestamp(),
+           "data": {"object": object}})
+}
+
+on_both_databases!(
+    a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back,
+    the_same_event_delivered_a_hundred_times_fulfils_once,
+    events_in_reverse_order_end_in_the_right_state,
+    a_code_with_one_redemption_left_is_redeemed_once_by_twenty_checkouts,
+    an_unpaid_session_expires_and_the_cart_is_kept,
+);
+
+async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: TestApp) {
+    let mut shopper = Shopper::new(&app);
+    shopper
+        .ok("add_to_cart", &[("product", "pixel-sorter")])
+        .await;
+    shopper
+        .ok(
+            "add_to_cart",
+            &[("product", "night-rain"), ("amount", "3.50")],
+        )
+        .await;
+    shopper
+        .ok(
+            "add_to_cart",
+            &[("product", "field-guide-to-quiet-software")],
+        )
+        .await;
+    let too_low = shopper
+        .call("add_to_cart", &[("product", "night-rain"), ("amount", "1")])
+        .await;
+    assert_eq!(too_low.status(), 400);
+    let membership = shopper
+        .call("add_to_cart", &[("product", "downlink-insider")])
+        .await;
+    assert_eq!(membership.status(), 400);
+    let license = shopper
+        .call(
+            "set_cart_quantity",
+            &[("product", "pixel-sorter"), ("quantity", "2")],
+        )
+        .await;
+    assert_eq!(license.status(), 400, "a license is sold one at a time");
+    shopper
+        .ok(
+            "set_cart_quantity",
+            &[
+                ("product", "field-guide-to-quiet-software"),
+                ("quantity", "2"),
+            ],
+        )
+        .await;
+    shopper
+        .ok(
+            "remove_from_cart",
+            &[("product", "field-guide-to-quiet-software")],
+        )
+        .await;
+    let cart = shopper.cart().await;
+    assert_eq!(cart["lines"].as_array().unwrap().len(), 2);
+    assert_eq!(cart["total"], "$22.50");
+
+    let url = shopper.checkout("guest@example.com").await;
+    assert!(url.contains("/sandbox/checkout/cs_test_"), "{url}");
+    let order = order_of(&app, "guest@example.com").await;
+    assert_eq!(
+        (order.status, order.total_minor),
+        (OrderStatus::Pending, 2250)
+    );
+
+    // A declined card: nothing granted, the cart intact.
+    let (status, _) = pay(&app, &url, "4000 0000 0000 0002").await;
+    assert_eq!(status, 402);
+    assert!(entitlements(&app, order.id).await.is_empty());
+    assert_eq!(shopper.cart().await["lines"].as_array().unwrap().len(), 2);
+
+    let (status, location) = pay(&app, &url, "4242 4242 4242 4242").await;
+    assert_eq!(status, 303);
+    let location = location.unwrap();
+    let session = location.split("session=").nth(1).unwrap().to_owned();
+    // The success page does not wait for the webhook.
+    let confirmed = shopper
+        .ok("confirm_checkout", &[("session", &session)])
+        .await;
+    assert_eq!(confirmed["status"], "paid");
+    let receipt = &confirmed["receipt"];
+    assert_eq!(receipt["total"], "$22.50");
+    let keys = receipt["lines"][0]["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1, "Pixel Sorter issues a license key");
+    assert!(domain::licenses::parse(keys[0].as_str().unwrap()).is_ok());
+
+    // The webhook comes too, and changes nothing more.
+    app.await_payment_events("checkout.session.completed", 1)
+        .await;
+    let granted = entitlements(&app, order.id).await;
+    assert_eq!(granted.len(), 2);
+    let sorter = granted
+        .iter()
+        .find(|e| e.download_limit == Some(10))
+        .unwrap();
+    assert!(sorter.revoked_at.is_none());
+    assert_eq!(receipts_to(&app, "guest@example.com").await, 1);
+    let mail = app
+        .outbox(100)
+        .await
+        .into_iter()
+        .find(|m| m.subject.starts_with("Your receipt"))
+        .unwrap();
+    assert!(mail.text_body.contains(&order.number));
+    assert!(mail.text_body.contains(&format!("{}/library", app.address)));
+    assert!(
+        !mail.text_body.contains("X-Amz-Signature"),
+        "never a presigned link"
+    );
+    assert!(shopper.cart().await["lines"].as_array().unwrap().is_empty());
+
+    // The receipt is this browser's; another sees nothing.
+    let receipt = shopper
+        .call("receipt", &[("order", &order.pid.to_string())])
+        .await;
+    assert_eq!(receipt.status(), 200);
+    let stranger = app
+        .call("receipt", &[("order", &order.pid.to_string())], None)
+        .await;
+    assert_eq!(stranger.status(), 404);
+
+    // The guest opens the library with a mailed link.
+    app.call(
+        "request_magic_link",
+        &[("email", "guest@example.com")],
+        None,
+    )
+    .await;
+    let token = app.token_mailed_to("guest@example.com").await;
+    let signed_in = app
+        .call("sign_in_with_link", &[("token", &token)], None)
+        .await;
+    let guest = session_cookie(&signed_in).unwrap();
+    let library: Value = app.call_json("library", &[], Some(&guest)).await;
+    assert_eq!(library["items"].as_array().unwrap().len(), 2);
+
+    // The admin refunds the license; the refund event revokes it at once.
+    let admin = app.admin().await;
+    let detail: Value = app
+        .call_json(
+            "admin_order",
+            &[("order", &order.pid.to_string())],
+            Some(&admin),
+        )
+        .await;
+    let item = detail["receipt"]["lines"][0]["item"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let refunded = app
+        .call(
+            "refund_order",
+            &[("order", &order.pid.to_string()), ("item", &item)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refunded.status(), 200);
+    app.await_payment_events("charge.refunded", 1).await;
+    let order_now = order_of(&app, "guest@example.com").await;
+    assert_eq!(order_now.status, OrderStatus::PartiallyRefunded);
+    let sorter = entitlement::Entity::find_by_id(sorter.id)
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sorter.revoked_reason.as_deref(), Some("refunded"));
+    let keys = license_key::Entity::find()
+        .filter(license_key::Column::EntitlementId.eq(sorter.id))
+        .all(&app.db().await)
+        .await
+        .unwrap();
+    assert!(keys[0].revoked_at.is_some());
+    let library: Value = app.call_json("library", &[], Some(&guest)).await;
+    let revoked: Vec<&Value> = library["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["revoked"] == "Refunded")
+        .collect();
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(revoked[0]["title"], "Pixel Sorter 2.1");
+
+    // The rest, then nothing is left.
+    app.call(
+        "refund_order",
+        &[("order", &order.pid.to_string())],
+        Some(&admin),
+    )
+    .await;
+    app.await_payment_events("charge.refunded", 2).await;
+    assert_eq!(
+        order_of(&app, "guest@example.com").await.status,
+        OrderStatus::Refunded
+    );
+    assert!(
+        entitlements(&app, order.id)
+            .await
+            .iter()
+            .all(|e| e.revoked_at.is_some())
+    );
+    let again = app
+        .call(
+            "refund_order",
+            &[("order", &order.pid.to_string())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(again.status(), 409);
+    // Customers and strangers cannot refund.
+    let customer = app
+        .call(
+            "refund_order",
+            &[("order", &order.pid.to_string())],
+            Some(&guest),
+        )
+        .await;
+    assert_eq!(customer.status(), 403);
+}
+
+/// Places an order for one product and answers it with its session id.
+async fn placed(app: &TestApp, email: &str) -> (order::Model, String) {
+    let mut shopper = Shopper::new(app);
+    shopper
+        .ok("add_to_cart", &[("product", "mono-icons")])
+        .await;
+    let url = shopper.checkout(email).await;
+    let session = url.rsplit('/').next().unwrap().to_owned();
+    (order_of(app, email).await, session)
+}
+
+fn paid_session(order: &order::Model, session: &str, intent: &str) -> Value {
+    json!({"id": session, "object": "checkout.session", "client_reference_id": order.pid.to_string(),
+           "payment_status": "paid", "status": "complete", "amount_total": order.total_minor,
+           "currency": "usd", "payment_intent": intent})
+}
+
+async fn the_same_event_delivered_a_hundred_times_fulfils_once(app: TestApp) {
+    let (order, session) = placed(&app, "replay@example.com").await;
+    let completed = event(
+        "evt_replayed",
+        "checkout.session.completed",
+        paid_session(&order, &session, "pi_replayed"),
+    );
+    let statuses = join_concurrently((0..100).map(|_| deliver(&app, &completed)).collect()).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    assert_eq!(entitlements(&app, order.id).await.len(), 1);
+    assert_eq!(receipts_to(&app, "replay@example.com").await, 1);
+    assert_eq!(
+        order_of(&app, "replay@example.com").await.status,
+        OrderStatus::Paid
+    );
+    let recorded = domain::entities::payment_event::Entity::find()
+        .filter(domain::entities::payment_event::Column::EventId.eq("evt_replayed"))
+        .count(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1);
+
+    // A paid session whose amount is not the order's fulfils nothing.
+    let (other, session) = placed(&app, "tampered@example.com").await;
+    let mut cheap = paid_session(&other, &session, "pi_cheap");
+    cheap["amount_total"] = json!(1);
+    assert_eq!(
+        deliver(
+            &app,
+            &event("evt_cheap", "checkout.session.completed", cheap)
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        order_of(&app, "tampered@example.com").await.status,
+        OrderStatus::Pending
+    );
+}
+
+async fn events_in_reverse_order_end_in_the_right_state(app: TestApp) {
+    let (order, session) = placed(&app, "reverse@example.com").await;
+    let total = order.total_minor;
+    let refunded_all = json!({"id": "ch_rev", "object": "charge", "payment_intent": "pi_rev",
+                              "amount": total, "amount_refunded": total, "refunded": true});
+    let refunded_part = json!({"id": "ch_rev", "object": "charge", "payment_intent": "pi_rev",
+                               "amount": total, "amount_refunded": 100, "refunded": false});
+    // Newest first: the full refund, an older partial one, then the payment.
+    assert_eq!(
+        deliver(&app, &event("evt_3", "charge.refunded", refunded_all)).await,
+        200
+    );
+    assert_eq!(
+        deliver(&app, &event("evt_2", "charge.refunded", refunded_part)).await,
+        200
+    );
+    let completed = event(
+        "evt_1",
+        "checkout.session.completed",
+        paid_session(&order, &session, "pi_rev"),
+    );
+    assert_eq!(deliver(&app, &completed).await, 200);
+    let now = order_of(&app, "reverse@example.com").await;
+    assert_eq!(now.status, OrderStatus::Refunded);
+    assert_eq!(
+        now.refunded_minor, total,
+        "an older event does not lower it"
+    );
+    assert!(
+        entitlements(&app, order.id)
+            .await
+            .iter()
+            .all(|e| e.revoked_at.is_some())
+    );
+    // A late "expired" for the paid session changes nothing.
+    let mut expired = paid_session(&order, &session, "pi_rev");
+    expired["status"] = json!("expired");
+    assert_eq!(
+        deliver(&app, &event("evt_0", "checkout.session.expired", expired)).await,
+        200
+    );
+    assert_eq!(
+        order_of(&app, "reverse@example.com").await.status,
+        OrderStatus::Refunded
+    );
+}
+
+async fn a_code_with_one_redemption_left_is_redeemed_once_by_twenty_checkouts(app: TestApp) {
+    domain::discounts::Discounts::new(app.db().await, domain::clock::Clock::System)
+        .create(domain::discounts::NewDiscount {
+            code: "lastone".into(),
+            percent_off: Some(50),
+            max_redemptions: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut shoppers = Vec::new();
+    for _ in 0..20 {
+        let mut shopper = Shopper::new(&app);
+        shopper
+            .ok("add_to_cart", &[("product", "mono-icons")])
+            .await;
+        shopper.ok("apply_discount", &[("code", "LASTONE")]).await;
+        assert_eq!(shopper.cart().await["total"], "$3.00");
+        shoppers.push(shopper);
+    }
+    let checkouts = shoppers.iter().enumerate().map(|(i, shopper)| {
+        let cookie = shopper.cookie.clone();
+        let email = format!("buyer{i}@example.com");
+        let app = &app;
+        async move {
+            app.call("checkout", &[("email", &email)], cookie.as_deref())
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = join_concurrently(checkouts.collect()).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        19,
+        "{statuses:?}"
+    );
+    let code = discount_code::Entity::find()
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(code.redemptions, 1);
+    let discounted = order::Entity::find()
+        .filter(order::Column::DiscountCodeId.eq(code.id))
+        .count(&app.db().await)
+        .await
+        .unwrap();
+    assert_eq!(discounted, 1);
+}
+
+/// Polls every future together until all are done.
+async fn join_concurrently<F: std::future::Future<Output = u16>>(futures: Vec<F>) -> Vec<u16> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<u16>> = vec![None; pinned.len()];
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, result) in pinned.iter_mut().zip(results.iter_mut()) {
+            if result.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *result = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+async fn an_unpaid_session_expires_and_the_cart_is_kept(app: TestApp) {
+    domain::discounts::Discounts::new(app.db().await, domain::clock::Clock::System)
+        .create(domain::discounts::NewDiscount {
+            code: "ONCE".into(),
+            percent_off: Some(10),
+            max_redemptions: Some(1),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut shopper = Shopper::new(&app);
+    shopper
+        .ok("add_to_cart", &[("product", "mono-icons")])
+        .await;
+    shopper.ok("apply_discount", &[("code", "once")]).await;
+    let url = shopper.checkout("late@example.com").await;
+    let session = url.rsplit('/').next().unwrap().to_owned();
+    app.payments()
+        .expire_checkout_session(&session)
+        .await
+        .unwrap();
+    app.await_payment_events("checkout.session.expired", 1)
+        .await;
+    let order = order_of(&app, "late@example.com").await;
+    assert_eq!(order.status, OrderStatus::Expired);
+    assert!(entitlements(&app, order.id).await.is_empty());
+    let code = discount_code::Entity::find()
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        code.redemptions, 0,
+        "the expired order gave its redemption back"
+    );
+    let cart = shopper.cart().await;
+    assert_eq!(cart["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(cart["code"], "ONCE");
+    // The hosted page says so; paying is no longer possible.
+    let (status, _) = pay(&app, &url, "4242 4242 4242 4242").await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn forged_events_change_nothing() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let (order, session) = placed(&app, "forged@example.com").await;
+    let completed = event(
+        "evt_forged",
+        "checkout.session.completed",
+        paid_session(&order, &session, "pi_f"),
+    );
+    let payload = completed.to_string();
+    let forged = domain::payments::webhook::sign(
+        &Secret::new("whsec_guess"),
+        chrono::Utc::now().timestamp(),
+        payload.as_bytes(),
+    );
+    let status = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.address))
+        .header("stripe-signature", forged)
+        .body(payload)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 400);
+    assert_eq!(
+        order_of(&app, "forged@example.com").await.status,
+        OrderStatus::Pending
+    );
+    assert!(entitlements(&app, order.id).await.is_empty());
+}
