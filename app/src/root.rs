@@ -133,7 +133,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::admin_outbox::AdminOutboxPage;
     use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
     use crate::pages::admin_sales::{
-        AdminDiscountsPage, AdminOrderPage, AdminOrdersPage, AdminPaymentsPage,
+        AdminDiscountsPage, AdminOrderPage, AdminOrdersPage, AdminWebhooksPage,
     };
     use leptos_router::components::{Outlet, ParentRoute};
     view! {
@@ -146,7 +146,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("orders") view=AdminOrdersPage ssr=SsrMode::Async/>
             <Route path=path!("orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
             <Route path=path!("discounts") view=AdminDiscountsPage ssr=SsrMode::Async/>
-            <Route path=path!("payments") view=AdminPaymentsPage ssr=SsrMode::Async/>
+            <Route path=path!("webhooks") view=AdminWebhooksPage ssr=SsrMode::Async/>
         </ParentRoute>
     }
     .into_inner()
@@ -172,9 +172,12 @@ fn Frame() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=CatalogPage ssr=SsrMode::Async/>
                 <Route path=path!("/products/:slug") view=ProductPage ssr=SsrMode::Async/>
-                <PlainRoutes/>
                 <AccountRoutes/>
                 <AdminRoutes/>
+                // Last: routes only the server has must come after every
+                // route a bundle hydrates, or the bundles' routes would not
+                // line up with the server's.
+                <PlainRoutes/>
             </Routes>
         </main>
         <Footer/>

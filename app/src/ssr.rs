@@ -51,6 +51,8 @@ pub struct Services {
     pub carts: domain::carts::Carts,
     pub discounts: domain::discounts::Discounts,
     pub orders: domain::orders::Orders,
+    /// The payment provider's client (the sandbox's deliveries page).
+    pub payments: domain::payments::Payments,
 }
 
 /// The request's [`AppContext`], for calls anyone may make.

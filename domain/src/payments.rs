@@ -136,6 +136,20 @@ pub struct Refund {
     pub metadata: BTreeMap<String, String>,
 }
 
+/// A webhook delivery as the sandbox reports it (test mode only).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Delivery {
+    pub id: String,
+    pub event: String,
+    pub event_type: Option<String>,
+    pub url: Option<String>,
+    pub attempts: i64,
+    pub delivered_at: Option<i64>,
+    pub next_attempt_at: Option<i64>,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+}
+
 /// Stripe's error body.
 #[derive(Deserialize)]
 struct ErrorBody {
@@ -244,6 +258,34 @@ impl Payments {
         self.post("/v1/refunds", form, idempotency_key).await
     }
 
+    /// The sandbox's webhook deliveries, newest first; `None` where there are
+    /// none to list (Stripe shows them in its dashboard, not its API).
+    pub async fn deliveries(&self) -> Result<Option<Vec<Delivery>>, PaymentsError> {
+        match self
+            .get::<List<Delivery>>("/v1/test_helpers/webhook_deliveries?limit=50")
+            .await
+        {
+            Ok(list) => Ok(Some(list.data)),
+            Err(PaymentsError::Refused { status: 404, .. }) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Asks the sandbox to send a delivery's event again.
+    pub async fn resend_delivery(&self, id: &str) -> Result<(), PaymentsError> {
+        let path = format!(
+            "/v1/test_helpers/webhook_deliveries/{}/resend",
+            path_segment(id)
+        );
+        self.post::<serde_json::Value>(
+            &path,
+            FormBody::default(),
+            &format!("resend-{id}-{}", uuid_like()),
+        )
+        .await
+        .map(drop)
+    }
+
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, PaymentsError> {
         let request = self
             .http
@@ -302,6 +344,11 @@ fn describe(err: &reqwest::Error) -> String {
     } else {
         "request failed".into()
     }
+}
+
+/// A fresh value for an idempotency key of a request meant to happen again.
+fn uuid_like() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// An id as one path segment: anything but letters, digits and `_` refused by

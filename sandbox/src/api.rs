@@ -56,6 +56,11 @@ pub fn router(state: Shared) -> Router {
             "/webhook_endpoints/{id}",
             get(retrieve_endpoint).delete(delete_endpoint),
         )
+        .route("/test_helpers/webhook_deliveries", get(list_deliveries))
+        .route(
+            "/test_helpers/webhook_deliveries/{id}/resend",
+            post(resend_delivery),
+        )
         .fallback(unrecognized)
         .layer(from_fn_with_state(state.clone(), idempotent))
         .layer(from_fn_with_state(state.clone(), authenticate))
@@ -132,6 +137,15 @@ async fn delete_endpoint(Ext(state): Ext<Shared>, Path(id): Path<String>) -> Ans
     Ok(Json(
         json!({"id": id, "object": "webhook_endpoint", "deleted": true}),
     ))
+}
+
+async fn list_deliveries(Ext(state): Ext<Shared>, Form(params): Form) -> Answer {
+    let limit = params.int("limit", "limit")?.unwrap_or(50).clamp(1, 100);
+    webhooks::list_deliveries(&state, limit).await.map(Json)
+}
+
+async fn resend_delivery(Ext(state): Ext<Shared>, Path(id): Path<String>) -> Answer {
+    webhooks::resend(&state, &id).await.map(Json)
 }
 
 async fn unrecognized(request: Request) -> ApiError {

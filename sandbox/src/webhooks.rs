@@ -158,6 +158,62 @@ pub fn endpoint_view(mut endpoint: Value) -> Value {
     endpoint
 }
 
+/// `GET /v1/test_helpers/webhook_deliveries`: the newest deliveries with
+/// their attempts (a test-mode view, as Stripe's dashboard shows them).
+pub async fn list_deliveries(state: &State, limit: i64) -> Result<Value, ApiError> {
+    let rows = sqlx::query(
+        "SELECT d.n, d.event_id, d.endpoint_id, d.attempts, d.next_attempt_at, d.delivered_at,
+                d.last_status, d.last_error, json_extract(e.body, '$.type'), json_extract(w.body, '$.url')
+           FROM deliveries d
+           JOIN objects e ON e.id = d.event_id
+           LEFT JOIN objects w ON w.id = d.endpoint_id
+         ORDER BY d.n DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(&state.db)
+    .await?;
+    let data: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "id": format!("whd_{}", row.get::<i64, _>(0)),
+                "object": "webhook_delivery",
+                "event": row.get::<String, _>(1),
+                "event_type": row.get::<Option<String>, _>(8),
+                "endpoint": row.get::<String, _>(2),
+                "url": row.get::<Option<String>, _>(9),
+                "attempts": row.get::<i64, _>(3),
+                "next_attempt_at": row.get::<Option<i64>, _>(4),
+                "delivered_at": row.get::<Option<i64>, _>(5),
+                "last_status": row.get::<Option<i64>, _>(6),
+                "last_error": row.get::<Option<String>, _>(7),
+            })
+        })
+        .collect();
+    Ok(json!({"object": "list", "data": data, "has_more": false,
+              "url": "/v1/test_helpers/webhook_deliveries"}))
+}
+
+/// `POST /v1/test_helpers/webhook_deliveries/:id/resend`: sends the event
+/// to its endpoint again now (delivered or not).
+pub async fn resend(state: &State, id: &str) -> Result<Value, ApiError> {
+    let n: i64 = id
+        .strip_prefix("whd_")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| ApiError::no_such("webhook_delivery", id))?;
+    let done =
+        sqlx::query("UPDATE deliveries SET delivered_at = NULL, next_attempt_at = ? WHERE n = ?")
+            .bind(state.now())
+            .bind(n)
+            .execute(&state.db)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(ApiError::no_such("webhook_delivery", id));
+    }
+    state.wake.notify_one();
+    Ok(json!({"id": id, "object": "webhook_delivery", "resent": true}))
+}
+
 /// Sends every delivery that is due; returns how many were attempted.
 pub async fn deliver_due(state: &State) -> Result<usize, sqlx::Error> {
     let now = state.now();

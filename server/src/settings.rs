@@ -46,6 +46,10 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Who takes payments (`DOWNLINK_PAYMENTS`): the embedded sandbox or Stripe.
     pub payments: PaymentSettings,
+    /// Whether this instance runs the background jobs: mail delivery, sweeps,
+    /// upload completion, the sandbox's webhook deliveries and expiries
+    /// (`DOWNLINK_RUN_JOBS`, on by default; off for web-only instances).
+    pub run_jobs: bool,
 }
 
 /// The payment provider. Both speak Stripe's API; only where it is and the
@@ -202,6 +206,7 @@ impl Settings {
             )?,
             trusted_proxies: trusted_proxies(get("DOWNLINK_TRUSTED_PROXIES").unwrap_or(""))?,
             payments: payments(&get)?,
+            run_jobs: parse_bool(&vars, "DOWNLINK_RUN_JOBS", true)?,
         })
     }
 
@@ -319,6 +324,12 @@ mod tests {
                 if addr.to_string() == "127.0.0.1:3900" && bucket == "downlink"
         ));
         assert!(s.seed_demo);
+        assert!(s.run_jobs);
+        assert!(
+            !settings(&[("DOWNLINK_RUN_JOBS", "false")])
+                .unwrap()
+                .run_jobs
+        );
     }
 
     #[test]

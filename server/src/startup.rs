@@ -106,6 +106,8 @@ pub struct Application {
     mail: Transport,
     uploads: Uploads,
     sandbox: Option<sandbox::Sandbox>,
+    /// Whether this instance runs the background jobs.
+    run_jobs: bool,
     /// Kept alive for as long as the application.
     embedded_s3: Option<EmbeddedS3>,
 }
@@ -180,6 +182,7 @@ impl Application {
                     payments.clone(),
                     public_url.clone(),
                 ),
+                payments: payments.clone(),
             }),
             db: db.clone(),
             storage,
@@ -201,6 +204,7 @@ impl Application {
             mail,
             uploads,
             sandbox,
+            run_jobs: settings.run_jobs,
             embedded_s3,
         })
     }
@@ -222,27 +226,32 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
-        let cleanup = tokio::spawn(
-            DbSessionStore::new(self.db.clone(), Clock::System)
-                .delete_expired_every(EXPIRED_SESSION_SWEEP),
-        );
-        let stale_uploads =
-            tokio::spawn(self.uploads.clone().abort_stale_every(STALE_UPLOAD_SWEEP));
-        let queued_uploads = tokio::spawn(
-            self.uploads
-                .clone()
-                .complete_queued_every(UPLOAD_COMPLETION_PERIOD),
-        );
-        let mail = tokio::spawn(domain::mail::deliver_forever(
-            self.db.clone(),
-            Clock::System,
-            self.mail.clone(),
-            MAIL_DELIVERY_PERIOD,
-        ));
-        let sandbox = self
-            .sandbox
-            .clone()
-            .map(|sandbox| tokio::spawn(sandbox.run_jobs()));
+        let mut jobs = Vec::new();
+        if self.run_jobs {
+            jobs.push(tokio::spawn(
+                DbSessionStore::new(self.db.clone(), Clock::System)
+                    .delete_expired_every(EXPIRED_SESSION_SWEEP),
+            ));
+            jobs.push(tokio::spawn(
+                self.uploads.clone().abort_stale_every(STALE_UPLOAD_SWEEP),
+            ));
+            jobs.push(tokio::spawn(
+                self.uploads
+                    .clone()
+                    .complete_queued_every(UPLOAD_COMPLETION_PERIOD),
+            ));
+            jobs.push(tokio::spawn(domain::mail::deliver_forever(
+                self.db.clone(),
+                Clock::System,
+                self.mail.clone(),
+                MAIL_DELIVERY_PERIOD,
+            )));
+            if let Some(sandbox) = self.sandbox.clone() {
+                jobs.push(tokio::spawn(sandbox.run_jobs()));
+            }
+        } else {
+            tracing::info!("background jobs are off on this instance (DOWNLINK_RUN_JOBS=false)");
+        }
         let shutdown = shutdown_signal();
         tracing::info!(url = %self.public_url, "Downlink is serving");
         let result = axum::serve(
@@ -253,12 +262,8 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartupError::Serve);
-        cleanup.abort();
-        stale_uploads.abort();
-        queued_uploads.abort();
-        mail.abort();
-        if let Some(sandbox) = sandbox {
-            sandbox.abort();
+        for job in jobs {
+            job.abort();
         }
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{AdminOrderView, DiscountView, OrderListView, PaymentEventView};
+use crate::views::{AdminOrderView, DiscountView, OrderListView, WebhooksView};
 
 /// Orders, newest first: by email or order number (`q`), by status.
 #[server(prefix = "/api", endpoint = "admin_orders", output = crate::codec::Answer)]
@@ -78,15 +78,31 @@ pub async fn disable_discount(discount: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The newest events received from the payment provider.
-#[server(prefix = "/api", endpoint = "admin_payment_events", output = crate::codec::Answer)]
-pub async fn admin_payment_events() -> Result<Vec<PaymentEventView>, AppError> {
+/// The newest events received from the payment provider and, from the
+/// sandbox, its deliveries.
+#[server(prefix = "/api", endpoint = "admin_webhooks", output = crate::codec::Answer)]
+pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    Ok(ctx
-        .orders
-        .events(100)
-        .await?
-        .iter()
-        .map(crate::ssr::commerce::event_view)
-        .collect())
+    let events = ctx.orders.events(100).await?;
+    let deliveries = ctx
+        .payments
+        .deliveries()
+        .await
+        .map_err(crate::ssr::internal)?;
+    Ok(crate::ssr::commerce::webhooks_view(
+        &events,
+        deliveries.as_deref(),
+    ))
+}
+
+/// Has the sandbox send a delivery's event again.
+#[server(prefix = "/api", endpoint = "resend_webhook", output = crate::codec::Answer)]
+pub async fn resend_webhook(delivery: String) -> Result<(), AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    ctx.payments
+        .resend_delivery(&delivery)
+        .await
+        .map_err(crate::ssr::internal)?;
+    leptos_axum::redirect("/admin/webhooks?resent=1");
+    Ok(())
 }

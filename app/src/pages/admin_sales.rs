@@ -1,6 +1,7 @@
 //! The admin's selling pages: `/admin/orders` (search, status filter),
 //! `/admin/orders/:id` (items, payment events, refunds), `/admin/discounts`
-//! and `/admin/payments` (events received from the payment provider). Forms
+//! and `/admin/webhooks` (events received from the payment provider, and the
+//! sandbox's deliveries). Forms
 //! are plain posts, so every page works without JavaScript.
 
 use leptos::prelude::*;
@@ -9,8 +10,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
-    CreateDiscount, DisableDiscount, RefundOrder, admin_discounts, admin_order, admin_orders,
-    admin_payment_events,
+    CreateDiscount, DisableDiscount, RefundOrder, ResendWebhook, admin_discounts, admin_order,
+    admin_orders, admin_webhooks,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
@@ -129,7 +130,7 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
         }
     };
     view! {
-        <Receipt receipt/>
+        <Receipt receipt for_admin=true/>
         {refundable.then(|| view! {
             <section class="panel">
                 <h2>"Refund"</h2>
@@ -144,7 +145,7 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
                 <ul>{refunds.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
             </section>
         })}
-        <section class="panel">
+        <section class="panel panel--wide">
             <h2>"Payment events"</h2>
             <Events events/>
         </section>
@@ -154,6 +155,7 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
 #[component]
 fn Events(events: Vec<PaymentEventView>) -> impl IntoView {
     view! {
+        <div class="table-scroll">
         <table class="files__table events">
             <thead><tr><th scope="col">"Event"</th><th scope="col">"Type"</th><th scope="col">"Object"</th><th scope="col">"Received"</th><th scope="col">"Processed"</th></tr></thead>
             <tbody>
@@ -168,22 +170,55 @@ fn Events(events: Vec<PaymentEventView>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
-/// `/admin/payments`: the newest events from the payment provider.
+/// `/admin/webhooks`: the newest events from the payment provider and, with
+/// the sandbox, its deliveries, each of which can be sent again.
 #[component]
-pub fn AdminPaymentsPage() -> impl IntoView {
-    let events = Resource::new(|| (), |()| admin_payment_events());
+pub fn AdminWebhooksPage() -> impl IntoView {
+    let hooks = Resource::new(|| (), |()| admin_webhooks());
+    let resend_path = <ResendWebhook as ServerFn>::PATH;
     view! {
-        <Title text="Payment events"/>
+        <Title text="Webhooks"/>
         <div class="container">
-            <h1 class="page-title">"Payment events"</h1>
-            <p class="page-lead">"Events the payment provider sent to " <code>"/webhooks/stripe"</code> ", newest first. Each is recorded once, however often it is delivered."</p>
+            <h1 class="page-title">"Webhooks"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match events.await {
-                        Ok(events) => view! { <Events events/> }.into_any(),
+                    match hooks.await {
+                        Ok(hooks) => view! {
+                            <h2>"Events received"</h2>
+                            <p class="page-lead">"Sent by the payment provider to " <code>"/webhooks/stripe"</code> ", newest first. Each is recorded once, however often it is delivered."</p>
+                            <Events events=hooks.events/>
+                            <h2>"Deliveries"</h2>
+                            {match hooks.deliveries {
+                                None => view! { <p>"Stripe lists its deliveries in its dashboard (Developers → Webhooks)."</p> }.into_any(),
+                                Some(deliveries) => view! {
+                                    <p class="page-lead">"The payment sandbox's attempts to deliver each event, newest first."</p>
+                                    <table class="files__table deliveries">
+                                        <thead><tr><th scope="col">"Event"</th><th scope="col">"To"</th><th scope="col">"Attempts"</th><th scope="col">"State"</th><th scope="col">"Last answer"</th><th scope="col"></th></tr></thead>
+                                        <tbody>
+                                            {deliveries.into_iter().map(|d| view! {
+                                                <tr>
+                                                    <td>{d.kind}<br/><code>{d.event}</code></td>
+                                                    <td><code>{d.url}</code></td>
+                                                    <td>{d.attempts}</td>
+                                                    <td>{d.state}</td>
+                                                    <td>{d.last}</td>
+                                                    <td>
+                                                        <form method="post" action=resend_path>
+                                                            <input type="hidden" name="delivery" value=d.delivery/>
+                                                            <button class="button button--quiet" type="submit">"Send again"</button>
+                                                        </form>
+                                                    </td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any(),
+                            }}
+                        }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}

@@ -75,9 +75,10 @@ pub fn ReceiptPage() -> impl IntoView {
     }
 }
 
-/// A receipt: the order, its lines and license keys, the way to the library.
+/// A receipt: the order, its lines and license keys, the way to the library
+/// (for the admin: the order, without the thanks).
 #[component]
-pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
+pub fn Receipt(receipt: ReceiptView, #[prop(optional)] for_admin: bool) -> impl IntoView {
     let ReceiptView {
         number,
         email,
@@ -93,7 +94,11 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
     let paid = status.was_paid();
     view! {
         <section class="panel receipt">
-            <h1>{if paid { "Thank you for your order" } else { "Your order" }}</h1>
+            <h1>{match (for_admin, paid) {
+                (true, _) => "Order",
+                (false, true) => "Thank you for your order",
+                (false, false) => "Your order",
+            }}</h1>
             <p>"Order " <strong>{number}</strong> " · " {placed} " · " <span class="status">{status.label()}</span></p>
             <table class="receipt__lines">
                 <tbody>
@@ -125,7 +130,8 @@ pub fn Receipt(receipt: ReceiptView) -> impl IntoView {
                     {refunded.map(|refunded| view! { <tr><th scope="row">"Refunded"</th><td class="num">{refunded}</td></tr> })}
                 </tfoot>
             </table>
-            {paid.then(|| view! {
+            {for_admin.then(|| view! { <p>"Buyer: " {email.clone()}</p> })}
+            {(paid && !for_admin).then(|| view! {
                 <p>"A receipt is on its way to " <strong>{email}</strong> ". Your purchases are in "
                     <a href="/library">"your library"</a> "; sign in with a link mailed to that address to open it."</p>
             })}

@@ -247,6 +247,42 @@ pub fn event_view(event: &payment_event::Model) -> PaymentEventView {
     }
 }
 
+pub fn webhooks_view(
+    events: &[payment_event::Model],
+    deliveries: Option<&[domain::payments::Delivery]>,
+) -> crate::views::WebhooksView {
+    let at = |secs: i64| {
+        chrono::DateTime::from_timestamp(secs, 0)
+            .map(when)
+            .unwrap_or_default()
+    };
+    crate::views::WebhooksView {
+        events: events.iter().map(event_view).collect(),
+        deliveries: deliveries.map(|deliveries| {
+            deliveries
+                .iter()
+                .map(|d| crate::views::DeliveryView {
+                    delivery: d.id.clone(),
+                    event: d.event.clone(),
+                    kind: d.event_type.clone().unwrap_or_default(),
+                    url: d.url.clone().unwrap_or_default(),
+                    attempts: d.attempts,
+                    state: match (d.delivered_at, d.next_attempt_at) {
+                        (Some(done), _) => format!("Delivered {}", at(done)),
+                        (None, Some(next)) => format!("Next attempt {}", at(next)),
+                        (None, None) => "Gave up".to_owned(),
+                    },
+                    last: match (d.last_status, &d.last_error) {
+                        (_, Some(error)) => error.clone(),
+                        (Some(status), None) => format!("HTTP {status}"),
+                        (None, None) => String::new(),
+                    },
+                })
+                .collect()
+        }),
+    }
+}
+
 pub fn admin_order_view(detail: &Detail) -> AdminOrderView {
     let order = &detail.receipt.order;
     AdminOrderView {

@@ -127,6 +127,28 @@ pub struct PaymentEventView {
     pub processed: Option<String>,
 }
 
+/// The admin's webhook page: events received, and in sandbox mode the
+/// sandbox's deliveries with their attempts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhooksView {
+    pub events: Vec<PaymentEventView>,
+    /// None with Stripe (its dashboard shows deliveries).
+    pub deliveries: Option<Vec<DeliveryView>>,
+}
+
+/// One event's delivery to one endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryView {
+    pub delivery: String,
+    pub event: String,
+    pub kind: String,
+    pub url: String,
+    pub attempts: i64,
+    /// "Delivered 2026-…", "Next attempt 2026-…", "Gave up".
+    pub state: String,
+    pub last: String,
+}
+
 /// A discount code for the admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountView {

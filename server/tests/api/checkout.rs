@@ -598,3 +598,120 @@ async fn forged_events_change_nothing() {
     );
     assert!(entitlements(&app, order.id).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once() {
+    // An instance that serves the shop but runs no jobs: the payment's events
+    // stay queued in the sandbox.
+    let data_dir = tempfile::tempdir().unwrap();
+    let first =
+        crate::helpers::spawn_app_in(data_dir, None, &[("DOWNLINK_RUN_JOBS", "false")]).await;
+    let (order, session) = placed(&first, "restart@example.com").await;
+    let url = format!("{}/sandbox/checkout/{session}", first.address);
+    assert_eq!(pay(&first, &url, "4242 4242 4242 4242").await.0, 303);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(
+        first.payment_events().await.is_empty(),
+        "nothing delivered yet"
+    );
+    assert_eq!(
+        order_of(&first, "restart@example.com").await.status,
+        OrderStatus::Pending
+    );
+
+    // The store starts again over the same data: the queue is delivered to it.
+    let TestApp { data_dir, .. } = first;
+    let second = crate::helpers::spawn_app_in(data_dir, None, &[]).await;
+    second
+        .await_payment_events("checkout.session.completed", 1)
+        .await;
+    assert_eq!(
+        order_of(&second, "restart@example.com").await.status,
+        OrderStatus::Paid
+    );
+    // The success page, late, changes nothing more.
+    let confirmed: Value = second
+        .call_json("confirm_checkout", &[("session", &session)], None)
+        .await;
+    assert_eq!(confirmed["status"], "paid");
+    assert_eq!(entitlements(&second, order.id).await.len(), 1);
+    assert_eq!(receipts_to(&second, "restart@example.com").await, 1);
+}
+
+#[tokio::test]
+async fn the_admin_sees_the_sandbox_deliveries_and_can_send_one_again() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let (_, session) = placed(&app, "hooks@example.com").await;
+    let url = format!("{}/sandbox/checkout/{session}", app.address);
+    assert_eq!(pay(&app, &url, "4242 4242 4242 4242").await.0, 303);
+    app.await_payment_events("checkout.session.completed", 1)
+        .await;
+    let admin = app.admin().await;
+    let completed = |hooks: &Value| {
+        hooks["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "checkout.session.completed")
+            .cloned()
+            .unwrap()
+    };
+    let hooks: Value = app.call_json("admin_webhooks", &[], Some(&admin)).await;
+    assert!(
+        hooks["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "checkout.session.completed")
+    );
+    let delivery = completed(&hooks);
+    assert_eq!(delivery["attempts"], 1);
+    assert!(
+        delivery["state"].as_str().unwrap().starts_with("Delivered"),
+        "{delivery}"
+    );
+    assert!(
+        delivery["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/webhooks/stripe")
+    );
+
+    let resent = app
+        .call(
+            "resend_webhook",
+            &[("delivery", delivery["delivery"].as_str().unwrap())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(resent.status(), 200);
+    let mut attempts = 1;
+    for _ in 0..50 {
+        let hooks: Value = app.call_json("admin_webhooks", &[], Some(&admin)).await;
+        attempts = completed(&hooks)["attempts"].as_i64().unwrap();
+        if attempts == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(attempts, 2, "sent again");
+    // The store took it as the replay it is.
+    assert_eq!(
+        app.await_payment_events("checkout.session.completed", 1)
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(receipts_to(&app, "hooks@example.com").await, 1);
+
+    let customer = app
+        .register("nosy@example.com", "a long enough password")
+        .await;
+    assert_eq!(
+        app.call("admin_webhooks", &[], Some(&customer))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(app.call("admin_webhooks", &[], None).await.status(), 401);
+}
