@@ -192,15 +192,13 @@ fn Owned(item: LibraryItemView) -> impl IntoView {
         title,
         slug,
         order_number,
-        revoked,
         access,
         keys,
     } = item;
-    let is_revoked = revoked.is_some();
     view! {
-        <li class="library__item" class:library__item--revoked=is_revoked>
+        <li class="library__item">
             <h2><a href=format!("/products/{slug}")>{title}</a></h2>
-            <p>"Order " {order_number} " · " {revoked.unwrap_or(access)}</p>
+            <p>"Order " {order_number} " · " {access}</p>
             {(!keys.is_empty()).then(|| view! {
                 <ul class="keys" aria-label="License keys">
                     {keys.into_iter().map(|key| view! { <li><code>{key}</code></li> }).collect_view()}

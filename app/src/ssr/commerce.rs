@@ -206,15 +206,20 @@ pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView
     LibraryView {
         verified: user.email_verified_at.is_some(),
         email: user.email.clone(),
+        refunded: entries
+            .iter()
+            .filter(|entry| entry.entitlement.revoked_at.is_some())
+            .map(|entry| entry.product.title.clone())
+            .collect(),
         items: entries
             .iter()
+            .filter(|entry| entry.entitlement.revoked_at.is_none())
             .map(|entry| {
                 let e = &entry.entitlement;
                 LibraryItemView {
                     title: entry.product.title.clone(),
                     slug: entry.product.slug.clone(),
                     order_number: entry.order_number.clone(),
-                    revoked: e.revoked_at.map(|_| "Refunded".to_owned()),
                     access: match e.access_until {
                         Some(until) => format!("Access until {}", until.format("%Y-%m-%d")),
                         None => "Access forever".to_owned(),

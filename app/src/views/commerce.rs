@@ -75,7 +75,10 @@ pub struct LibraryView {
     /// False until the account's address is proven; nothing is listed then.
     pub verified: bool,
     pub email: String,
+    /// What the buyer may use: refunded purchases are not listed here.
     pub items: Vec<LibraryItemView>,
+    /// Titles of refunded purchases (access taken back).
+    pub refunded: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,8 +86,6 @@ pub struct LibraryItemView {
     pub title: String,
     pub slug: String,
     pub order_number: String,
-    /// "Refunded" when access was taken back; none while it stands.
-    pub revoked: Option<String>,
     pub access: String,
     pub keys: Vec<String>,
 }

@@ -125,6 +125,7 @@ on_both_databases!(
     events_in_reverse_order_end_in_the_right_state,
     a_code_with_one_redemption_left_is_redeemed_once_by_twenty_checkouts,
     an_unpaid_session_expires_and_the_cart_is_kept,
+    a_cart_filled_signed_out_joins_the_account_and_one_currency_is_checked_out,
 );
 
 async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: TestApp) {
@@ -294,14 +295,18 @@ async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: Test
         .unwrap();
     assert!(keys[0].revoked_at.is_some());
     let library: Value = app.call_json("library", &[], Some(&guest)).await;
-    let revoked: Vec<&Value> = library["items"]
+    assert_eq!(library["refunded"], json!(["Pixel Sorter 2.1"]));
+    let left: Vec<&Value> = library["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|i| i["revoked"] == "Refunded")
+        .map(|i| &i["title"])
         .collect();
-    assert_eq!(revoked.len(), 1);
-    assert_eq!(revoked[0]["title"], "Pixel Sorter 2.1");
+    assert_eq!(
+        left,
+        [&json!("Night Rain")],
+        "the refunded license left the library"
+    );
 
     // The rest, then nothing is left.
     app.call(
@@ -714,4 +719,83 @@ async fn the_admin_sees_the_sandbox_deliveries_and_can_send_one_again() {
         403
     );
     assert_eq!(app.call("admin_webhooks", &[], None).await.status(), 401);
+}
+
+async fn a_cart_filled_signed_out_joins_the_account_and_one_currency_is_checked_out(app: TestApp) {
+    // An account opened with a password: its address is not proven yet.
+    let registered = app
+        .register("member@example.com", "a long enough password")
+        .await;
+    app.call("sign_out", &[], Some(&registered)).await;
+
+    let mut shopper = Shopper::new(&app);
+    shopper
+        .ok("add_to_cart", &[("product", "mono-icons")])
+        .await;
+    shopper
+        .ok("add_to_cart", &[("product", "harbour-at-dusk")])
+        .await;
+    let cart = shopper.cart().await;
+    assert_eq!(cart["lines"].as_array().unwrap().len(), 2);
+    let problem = cart["problems"][0].as_str().unwrap();
+    assert!(problem.contains("EUR and USD"), "{problem}");
+    let refused = shopper
+        .call("checkout", &[("email", "member@example.com")])
+        .await;
+    assert_eq!(refused.status(), 400);
+
+    // Signing in keeps what was chosen.
+    let signed_in = shopper
+        .call(
+            "sign_in",
+            &[
+                ("email", "member@example.com"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status(), 200);
+    let cart = shopper.cart().await;
+    assert_eq!(cart["signed_in"], true);
+    assert_eq!(
+        cart["lines"].as_array().unwrap().len(),
+        2,
+        "the signed-out cart joined the account's"
+    );
+    shopper
+        .ok("remove_from_cart", &[("product", "harbour-at-dusk")])
+        .await;
+    assert!(
+        shopper.cart().await["problems"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A signed-in buyer gives no address: the account's is used.
+    let url = shopper.checkout("").await;
+    assert_eq!(pay(&app, &url, "4242 4242 4242 4242").await.0, 303);
+    app.await_payment_events("checkout.session.completed", 1)
+        .await;
+    let order = order_of(&app, "member@example.com").await;
+    assert_eq!(order.status, OrderStatus::Paid);
+    // Until the address is proven the library shows nothing of it.
+    let library = shopper.ok("library", &[]).await;
+    assert_eq!(library["verified"], false);
+    assert!(library["items"].as_array().unwrap().is_empty());
+    // Proving it (a mailed sign-in link) shows the purchase.
+    app.call(
+        "request_magic_link",
+        &[("email", "member@example.com")],
+        None,
+    )
+    .await;
+    let token = app.token_mailed_to("member@example.com").await;
+    let proven = app
+        .call("sign_in_with_link", &[("token", &token)], None)
+        .await;
+    let cookie = session_cookie(&proven).unwrap();
+    let library: Value = app.call_json("library", &[], Some(&cookie)).await;
+    assert_eq!(library["items"][0]["title"], "Mono Icons");
+    assert_eq!(app.call("library", &[], None).await.status(), 401);
 }
