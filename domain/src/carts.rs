@@ -21,6 +21,10 @@ use crate::entities::{cart, cart_item, discount_code, product};
 /// Most copies of one product in a cart.
 pub const MAX_QUANTITY: i32 = 10;
 
+/// The largest amount in minor units a product may be bought for, and a cart
+/// may total: what a card payment can take (Stripe's limit).
+pub const MAX_AMOUNT_MINOR: i64 = 99_999_999;
+
 /// Whose cart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
@@ -183,6 +187,12 @@ impl Carts {
             ),
             _ => None,
         };
+        if amount.is_some_and(|amount| amount > MAX_AMOUNT_MINOR) {
+            return Err(CartError::Amount(format!(
+                "The most a product can cost is {}.",
+                Money::new(MAX_AMOUNT_MINOR, product.currency)
+            )));
+        }
         let amount = match (product.pwyw_min_minor, amount) {
             (Some(minimum), Some(amount)) if amount < minimum => {
                 return Err(CartError::BelowMinimum {
@@ -431,7 +441,17 @@ fn price(
                         )
                     })
             };
-            let subtotal = unit_minor.saturating_mul(i64::from(item.quantity));
+            let subtotal = unit_minor
+                .checked_mul(i64::from(item.quantity))
+                .filter(|total| (0..=MAX_AMOUNT_MINOR).contains(total));
+            let problem = match subtotal {
+                Some(_) => problem,
+                None => Some(format!(
+                    "{} costs more than a card payment can take.",
+                    product.title
+                )),
+            };
+            let subtotal = subtotal.unwrap_or(MAX_AMOUNT_MINOR);
             Line {
                 unit: Money::new(unit_minor, product.currency),
                 quantity: item.quantity,
@@ -479,11 +499,36 @@ fn price(
             Err(problem) => code_problem = Some(problem),
         }
     }
-    let sum = |f: fn(&Line) -> i64| lines.iter().map(f).sum::<i64>();
+    // Checked: lines are each within the card limit, but their sum need not be.
+    let sum = |f: fn(&Line) -> i64| {
+        lines
+            .iter()
+            .try_fold(0_i64, |sum, line| sum.checked_add(f(line)))
+            .unwrap_or(i64::MAX)
+    };
+    let (subtotal_minor, discount_minor, total_minor) = (
+        sum(|l| l.subtotal_minor),
+        sum(|l| l.discount_minor),
+        sum(|l| l.total_minor),
+    );
+    if let Some(currency) = currency {
+        let minimum = crate::payments::minimum_charge(currency);
+        if total_minor > MAX_AMOUNT_MINOR {
+            problems.push(format!(
+                "A card payment can take at most {}: check out fewer products at a time.",
+                Money::new(MAX_AMOUNT_MINOR, currency)
+            ));
+        } else if total_minor > 0 && total_minor < minimum {
+            problems.push(format!(
+                "A card payment must be at least {}: add a product, or pay a little more.",
+                Money::new(minimum, currency)
+            ));
+        }
+    }
     Priced {
-        subtotal_minor: sum(|l| l.subtotal_minor),
-        discount_minor: sum(|l| l.discount_minor),
-        total_minor: sum(|l| l.total_minor),
+        subtotal_minor,
+        discount_minor,
+        total_minor,
         cart,
         lines,
         currency,

@@ -26,7 +26,7 @@ use crate::discounts::{self, DiscountError};
 use crate::entities::{order, order_item, user};
 use crate::payments::{LineItem, NewCheckout, Payments, PaymentsError};
 
-pub use fulfilment::{Applied, apply_event};
+pub use fulfilment::{Applied, apply_event, settle_waiting};
 pub use queries::{Detail, LibraryEntry, OrderFilter, Receipt, ReceiptLine};
 
 /// Why an order could not be placed, confirmed or refunded.
@@ -107,9 +107,11 @@ impl Orders {
     /// is held (exactly, under concurrency) before the provider is asked; if
     /// the provider cannot be reached the order fails and gives the code back.
     pub async fn checkout(&self, owner: Owner, buyer: Buyer) -> Result<Started, OrderError> {
-        let priced = Carts::new(self.db.clone(), self.clock.clone())
-            .priced(owner)
-            .await?;
+        let carts = Carts::new(self.db.clone(), self.clock.clone());
+        if let Some(cart) = carts.priced(owner).await?.cart {
+            self.expire_unpaid_of(cart.id).await?;
+        }
+        let priced = carts.priced(owner).await?;
         if priced.is_empty() {
             return Err(OrderError::EmptyCart);
         }
@@ -185,6 +187,39 @@ impl Orders {
         self.start_payment(order, lines, now).await
     }
 
+    /// Ends the cart's earlier orders still waiting for payment (a buyer who
+    /// went back and checks out again): each session is expired at the
+    /// provider first, so a payment already made there is never lost, and
+    /// the order's discount redemption comes back.
+    async fn expire_unpaid_of(&self, cart: i64) -> Result<(), OrderError> {
+        let waiting = order::Entity::find()
+            .filter(order::Column::CartId.eq(cart))
+            .filter(order::Column::Status.eq(OrderStatus::Pending))
+            .all(&self.db)
+            .await?;
+        for order in waiting {
+            let Some(session) = order.checkout_session_id.as_deref() else {
+                continue;
+            };
+            let expired = match self.payments.expire_checkout_session(session).await {
+                Ok(session) => session.status.as_deref() == Some("expired"),
+                Err(PaymentsError::Refused { .. }) => self
+                    .payments
+                    .checkout_session(session)
+                    .await
+                    .is_ok_and(|s| s.status.as_deref() == Some("expired")),
+                Err(PaymentsError::Unavailable(_)) => return Err(OrderError::PaymentUnavailable),
+            };
+            if expired {
+                let txn = begin_write(&self.db).await?;
+                fulfilment::end_unpaid(&txn, &order, OrderStatus::Expired, self.clock.now())
+                    .await?;
+                txn.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn start_payment(
         &self,
         order: order::Model,
@@ -231,10 +266,9 @@ impl Orders {
                     txn.commit().await?;
                 }
                 Err(match err {
-                    PaymentsError::Refused { message, .. } => {
-                        tracing::error!(%message, "the payment provider refused a checkout");
-                        OrderError::PaymentUnavailable
-                    }
+                    PaymentsError::Refused { message, .. } => OrderError::Cart(format!(
+                        "The payment provider refused this order: {message}"
+                    )),
                     PaymentsError::Unavailable(_) => OrderError::PaymentUnavailable,
                 })
             }
@@ -265,9 +299,11 @@ impl Orders {
             "amount_total": session.amount_total,
             "currency": session.currency,
         });
-        let txn = begin_write(&self.db).await?;
-        fulfilment::paid_session(&txn, &object, self.clock.now(), &self.public_url).await?;
-        txn.commit().await?;
+        if session.payment_status == "paid" {
+            let txn = begin_write(&self.db).await?;
+            fulfilment::paid_session(&txn, &object, self.clock.now(), &self.public_url).await?;
+            txn.commit().await?;
+        }
         let reference = session
             .client_reference_id
             .as_deref()

@@ -63,6 +63,25 @@ impl PaymentsError {
     }
 }
 
+/// The smallest card payment the provider takes in `currency`, in minor
+/// units (Stripe's minimums: 50 cents, 30 pence, ¥50, …).
+pub fn minimum_charge(currency: types::money::Currency) -> i64 {
+    match currency.code() {
+        "GBP" => 30,
+        "HKD" => 400,
+        "MXN" => 1000,
+        "SEK" | "NOK" | "DKK" => 300,
+        "CZK" => 1500,
+        "HUF" => 17500,
+        "PLN" => 200,
+        "THB" => 1000,
+        "BGN" => 100,
+        "RON" => 200,
+        "INR" | "SGD" | "BRL" | "AED" | "MYR" => 50,
+        _ => 50,
+    }
+}
+
 /// A line of a new Checkout Session.
 #[derive(Clone, Debug)]
 pub struct LineItem {

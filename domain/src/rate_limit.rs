@@ -45,6 +45,9 @@ pub enum Guarded {
     /// Starting a checkout (each places an order and asks the payment
     /// provider for a session).
     Checkout,
+    /// The return from checkout asking the provider how a payment stands
+    /// (the page asks again every two seconds until it is confirmed).
+    ConfirmCheckout,
 }
 
 /// How many attempts one kind of request allows in a window: per client
@@ -70,6 +73,7 @@ impl Guarded {
             Self::Register => (10, 3, 10),
             Self::PasswordChange => (10, 5, 5),
             Self::LinkLookup | Self::Checkout => (60, 60, 60),
+            Self::ConfirmCheckout => (600, 600, 600),
         };
         let limit = |max| Limit { max, per };
         Limits {

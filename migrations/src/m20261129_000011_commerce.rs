@@ -217,6 +217,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Refunds::AmountMinor))
                     .col(string_len_null(Refunds::ProviderRefundId, 255).unique_key())
                     .col(big_integer_null(Refunds::RequestedBy))
+                    .col(timestamp_with_time_zone_null(Refunds::CompletedAt))
                     .col(timestamp_with_time_zone(Refunds::CreatedAt))
                     .foreign_key(&mut fk(
                         "refunds_order",
@@ -426,6 +427,7 @@ enum Refunds {
     AmountMinor,
     ProviderRefundId,
     RequestedBy,
+    CompletedAt,
     CreatedAt,
 }
 

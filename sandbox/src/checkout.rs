@@ -69,7 +69,25 @@ pub async fn create(state: &State, params: Params) -> Result<Value, ApiError> {
         .try_fold(0_i64, |sum, item| {
             sum.checked_add(item["amount_total"].as_i64()?)
         })
-        .ok_or_else(|| ApiError::invalid("line_items", "The total amount is too large."))?;
+        .filter(|total| *total <= 99_999_999)
+        .ok_or_else(|| {
+            ApiError::invalid_code(
+                "line_items",
+                "amount_too_large",
+                "Amount must be no more than 99,999,999.",
+            )
+        })?;
+    let minimum = minimum_charge(&currency);
+    if total < minimum {
+        return Err(ApiError::invalid_code(
+            "line_items",
+            "amount_too_small",
+            format!(
+                "The Checkout Session's total amount due must add up to at least {minimum} \
+                 ({currency} in its smallest unit)."
+            ),
+        ));
+    }
     let intent_metadata = match params.get("payment_intent_data") {
         Some(data) => Params::group(data)
             .map(|data| {
@@ -113,6 +131,21 @@ pub async fn create(state: &State, params: Params) -> Result<Value, ApiError> {
     });
     store::put(&state.db, KIND, &session).await?;
     Ok(view(session, &params.expand()))
+}
+
+/// Stripe's smallest charge per currency, in minor units.
+fn minimum_charge(currency: &str) -> i64 {
+    match currency {
+        "gbp" => 30,
+        "hkd" => 400,
+        "mxn" | "thb" => 1000,
+        "sek" | "nok" | "dkk" => 300,
+        "czk" => 1500,
+        "huf" => 17500,
+        "pln" | "ron" => 200,
+        "bgn" => 100,
+        _ => 50,
+    }
 }
 
 fn url_param<'a>(params: &'a Params, name: &str) -> Result<Option<&'a str>, ApiError> {
@@ -276,7 +309,7 @@ pub async fn expire_now(state: &State, id: &str) -> Result<Value, ApiError> {
     Ok(view(session, &[]))
 }
 
-async fn expire(
+pub async fn expire(
     db: &mut SqliteConnection,
     now: i64,
     mut session: Value,

@@ -65,6 +65,14 @@ async fn attempt(
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     let mut tx = state.begin_write().await?;
     let session = checkout::find(&mut *tx, id).await?;
+    let now = state.now();
+    if session["status"] == "open" && session["expires_at"].as_i64().is_some_and(|at| at <= now) {
+        // Overdue, and the expiry job has not come round yet.
+        let session = checkout::expire(&mut tx, now, session).await?;
+        tx.commit().await?;
+        state.wake.notify_one();
+        return Ok(Attempt::NotOpen(session));
+    }
     if session["status"] != "open" {
         return Ok(Attempt::NotOpen(session));
     }
@@ -77,7 +85,6 @@ async fn attempt(
             "Enter the email address for your receipt.".into(),
         ));
     }
-    let now = state.now();
     let card = Card {
         number: field("number"),
         expiry: field("expiry"),

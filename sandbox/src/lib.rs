@@ -87,13 +87,9 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// The sandbox's "now", in Unix seconds.
+    /// The sandbox's "now", in Unix seconds (moved by tests).
     pub fn now(&self) -> i64 {
-        let system = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or_default();
-        system + self.offset.load(Ordering::Relaxed)
+        wall_clock() + self.offset.load(Ordering::Relaxed)
     }
 
     /// A transaction that takes SQLite's write lock up front (`BEGIN
@@ -164,6 +160,15 @@ impl Sandbox {
         self.0.offset.fetch_add(secs, Ordering::Relaxed);
         self.0.wake.notify_one();
     }
+}
+
+/// The machine's time in Unix seconds: what webhook signatures carry, since
+/// their receiver checks them against its own clock.
+pub(crate) fn wall_clock() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
 }
 
 /// A fresh object id with Stripe's prefix for its kind (`cs_test_…`).

@@ -18,9 +18,8 @@ pub const API_VERSION: &str = "2025-10-29.clover";
 /// The id of the endpoint the sandbox was configured with: the store's own.
 pub const STORE_ENDPOINT: &str = "we_store";
 
-/// Deliveries are given up after this many failed attempts (about a day and a
-/// half of backoff).
-const MAX_ATTEMPTS: i64 = 16;
+/// Deliveries are retried for three days after their event, as Stripe does.
+const RETRY_FOR_SECS: i64 = 3 * 24 * 3600;
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF_SECS: i64 = 3600;
@@ -218,7 +217,7 @@ pub async fn resend(state: &State, id: &str) -> Result<Value, ApiError> {
 pub async fn deliver_due(state: &State) -> Result<usize, sqlx::Error> {
     let now = state.now();
     let due = sqlx::query(
-        "SELECT d.n, d.attempts, e.body, w.body FROM deliveries d
+        "SELECT d.n, d.attempts, e.body, w.body, json_extract(e.body, '$.created') FROM deliveries d
            JOIN objects e ON e.id = d.event_id
            JOIN objects w ON w.id = d.endpoint_id
          WHERE d.delivered_at IS NULL AND d.next_attempt_at <= ?
@@ -244,7 +243,7 @@ pub async fn deliver_due(state: &State) -> Result<usize, sqlx::Error> {
             )
             .header(
                 "stripe-signature",
-                signature(secret, state.now(), payload.as_bytes()),
+                signature(secret, crate::wall_clock(), payload.as_bytes()),
             )
             .body(payload)
             .send()
@@ -269,7 +268,9 @@ pub async fn deliver_due(state: &State) -> Result<usize, sqlx::Error> {
             Err(err) => (None, without_url(&err)),
         };
         let attempts = attempts + 1;
-        let next = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
+        let created: i64 = row.get::<Option<i64>, _>(4).unwrap_or(now);
+        let next = now + backoff(attempts);
+        let next = (next - created <= RETRY_FOR_SECS).then_some(next);
         tracing::warn!(%url, attempts, %error, "webhook delivery failed");
         sqlx::query(
             "UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_status = ?,

@@ -36,7 +36,11 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     let flash_key = state.flash_key.clone();
     let context = state.app.clone();
     let assets = state.assets.clone();
-    let policy = headers::ContentSecurityPolicy::new(&state.storage_origin);
+    let checkout_origin = match settings.payments {
+        crate::settings::PaymentSettings::Stripe { .. } => Some("https://checkout.stripe.com"),
+        crate::settings::PaymentSettings::Sandbox { .. } => None,
+    };
+    let policy = headers::ContentSecurityPolicy::new(&state.storage_origin, checkout_origin);
     // Per page: the services, and the CSP naming the nonce Leptos put on this
     // page's inline scripts.
     let provide = move || {

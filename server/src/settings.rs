@@ -231,6 +231,18 @@ fn payments<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<PaymentSetting
     let secret_key = get("DOWNLINK_STRIPE_SECRET_KEY").map(Secret::new);
     let webhook_secret = get("DOWNLINK_STRIPE_WEBHOOK_SECRET").map(Secret::new);
     match get("DOWNLINK_PAYMENTS").unwrap_or("sandbox") {
+        "sandbox"
+            if secret_key
+                .as_ref()
+                .is_some_and(|key| key.expose().starts_with("sk_live_")) =>
+        {
+            Err(SettingsError {
+                name: "DOWNLINK_STRIPE_SECRET_KEY",
+                reason: "a live key with the payment sandbox: set DOWNLINK_PAYMENTS=stripe to \
+                    take real payments (the sandbox hands out goods for test cards)"
+                    .into(),
+            })
+        }
         "sandbox" => Ok(PaymentSettings::Sandbox {
             secret_key,
             webhook_secret,
@@ -413,6 +425,11 @@ mod tests {
             PaymentSettings::Stripe { ref api_base, .. } if api_base == "https://api.stripe.com"
         ));
         assert!(settings(&[("DOWNLINK_PAYMENTS", "paypal")]).is_err());
+        let live = settings(&[("DOWNLINK_STRIPE_SECRET_KEY", "sk_live_abc")]).unwrap_err();
+        assert!(
+            live.to_string().contains("DOWNLINK_PAYMENTS=stripe"),
+            "{live}"
+        );
     }
 
     #[test]

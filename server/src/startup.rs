@@ -40,6 +40,9 @@ const STALE_UPLOAD_SWEEP: std::time::Duration = std::time::Duration::from_secs(3
 /// How often uploads queued for background completion are looked for.
 const UPLOAD_COMPLETION_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How often payment events that waited for their payment are looked at.
+const WAITING_EVENTS_PERIOD: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// How often the outbox is checked for mail to deliver.
 const MAIL_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -106,6 +109,7 @@ pub struct Application {
     mail: Transport,
     uploads: Uploads,
     sandbox: Option<sandbox::Sandbox>,
+    inbox: domain::payments::Inbox,
     /// Whether this instance runs the background jobs.
     run_jobs: bool,
     /// Kept alive for as long as the application.
@@ -156,6 +160,7 @@ impl Application {
             .site_addr(address)
             .build();
         let catalog_cache = domain::catalog::CatalogCache::default();
+        let inbox = domain::payments::Inbox::new(db.clone(), clock.clone(), public_url.clone());
         let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
             .with_inline_completion_max(settings.upload_inline_check)
             .with_catalog_cache(catalog_cache.clone());
@@ -189,7 +194,7 @@ impl Application {
             storage_origin,
             assets: crate::bundle::assets(&settings.site_dir.join("pkg")).into(),
             flash_key,
-            inbox: domain::payments::Inbox::new(db.clone(), clock.clone(), public_url.clone()),
+            inbox: inbox.clone(),
             clock,
             payments,
             sandbox: sandbox.clone(),
@@ -204,6 +209,7 @@ impl Application {
             mail,
             uploads,
             sandbox,
+            inbox,
             run_jobs: settings.run_jobs,
             embedded_s3,
         })
@@ -224,8 +230,23 @@ impl Application {
         self.embedded_s3.as_ref().map(|s3| s3.endpoint.as_str())
     }
 
+    /// The embedded payment sandbox, when the store runs one (tests move its
+    /// clock).
+    pub fn sandbox(&self) -> Option<&sandbox::Sandbox> {
+        self.sandbox.as_ref()
+    }
+
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish
+    /// and stops the background jobs.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartupError> {
         let mut jobs = Vec::new();
         if self.run_jobs {
             jobs.push(tokio::spawn(
@@ -249,10 +270,12 @@ impl Application {
             if let Some(sandbox) = self.sandbox.clone() {
                 jobs.push(tokio::spawn(sandbox.run_jobs()));
             }
+            jobs.push(tokio::spawn(
+                self.inbox.clone().settle_every(WAITING_EVENTS_PERIOD),
+            ));
         } else {
             tracing::info!("background jobs are off on this instance (DOWNLINK_RUN_JOBS=false)");
         }
-        let shutdown = shutdown_signal();
         tracing::info!(url = %self.public_url, "Downlink is serving");
         let result = axum::serve(
             self.listener,

@@ -89,6 +89,7 @@ pub async fn checkout(email: Option<String>) -> Result<String, AppError> {
 /// The success page's check of a returning buyer's payment.
 #[server(prefix = "/api", endpoint = "confirm_checkout", output = crate::codec::Answer)]
 pub async fn confirm_checkout(session: String) -> Result<ConfirmView, AppError> {
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::ConfirmCheckout, None)?;
     let ctx = crate::ssr::public()?;
     let order = ctx.orders.confirm(&session).await?;
     crate::ssr::commerce::remember_order(order.pid).await?;

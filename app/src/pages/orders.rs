@@ -111,6 +111,7 @@ pub fn Receipt(receipt: ReceiptView, #[prop(optional)] for_admin: bool) -> impl 
                                 }}
                                 {(line.quantity > 1).then(|| format!(" × {}", line.quantity))}
                                 {line.refunded.then(|| view! { " " <span class="status">"Refunded"</span> })}
+                                {line.access.filter(|_| for_admin).map(|access| view! { <p class="form__hint">{access}</p> })}
                                 {(!line.keys.is_empty()).then(|| view! {
                                     <ul class="keys" aria-label="License keys">
                                         {line.keys.into_iter().map(|key| view! { <li><code>{key}</code></li> }).collect_view()}
@@ -174,14 +175,25 @@ fn Library(owned: LibraryView) -> impl IntoView {
         }
         .into_any();
     }
+    let refunded = (!owned.refunded.is_empty()).then(|| {
+        view! {
+            <p class="library__refunded">
+                {format!("Refunded, no longer available: {}", owned.refunded.join(", "))}
+            </p>
+        }
+    });
     if owned.items.is_empty() {
-        return view! { <p>"Nothing here yet. " <a href="/">"Browse the catalog"</a></p> }
-            .into_any();
+        return view! {
+            <p>"Nothing here yet. " <a href="/">"Browse the catalog"</a></p>
+            {refunded}
+        }
+        .into_any();
     }
     view! {
         <ul class="library">
             {owned.items.into_iter().map(|item| view! { <Owned item/> }).collect_view()}
         </ul>
+        {refunded}
     }
     .into_any()
 }

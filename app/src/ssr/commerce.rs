@@ -193,6 +193,7 @@ pub fn receipt_view(receipt: &Receipt) -> ReceiptView {
                 total: money(line.item.total_minor),
                 refunded: line.item.refunded_at.is_some(),
                 keys: line.keys.iter().map(|k| k.key.clone()).collect(),
+                access: line.entitlement.as_ref().map(access_words),
             })
             .collect(),
         subtotal: money(order.subtotal_minor),
@@ -200,6 +201,25 @@ pub fn receipt_view(receipt: &Receipt) -> ReceiptView {
         total: money(order.total_minor),
         refunded: (order.refunded_minor > 0).then(|| money(order.refunded_minor)),
     }
+}
+
+/// An entitlement in words: "2 of 5 downloads used · access until 2027-…".
+fn access_words(e: &domain::entities::entitlement::Model) -> String {
+    if let (Some(_), reason) = (e.revoked_at, &e.revoked_reason) {
+        return format!(
+            "Access revoked ({})",
+            reason.as_deref().unwrap_or("by the store")
+        );
+    }
+    let downloads = match e.download_limit {
+        Some(limit) => format!("{} of {limit} downloads used", e.downloads_used),
+        None => format!("{} downloads, no limit", e.downloads_used),
+    };
+    let until = match e.access_until {
+        Some(until) => format!("access until {}", until.format("%Y-%m-%d")),
+        None => "access forever".to_owned(),
+    };
+    format!("{downloads} · {until}")
 }
 
 pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView {

@@ -67,6 +67,9 @@ pub struct ReceiptLineView {
     pub total: String,
     pub refunded: bool,
     pub keys: Vec<String>,
+    /// The entitlement it granted, in words (downloads used of the limit,
+    /// access window, revoked), once paid.
+    pub access: Option<String>,
 }
 
 /// The buyer's library.

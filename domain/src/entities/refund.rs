@@ -17,6 +17,9 @@ pub struct Model {
     pub provider_refund_id: Option<String>,
     /// The admin who asked.
     pub requested_by: Option<i64>,
+    /// When the provider said it succeeded (its `refund.created` or
+    /// `refund.updated` event); what it covered was revoked then.
+    pub completed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

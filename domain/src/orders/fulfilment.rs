@@ -47,6 +47,7 @@ pub async fn apply_event(
         }
         "checkout.session.expired" => expired_session(conn, object, now).await,
         "charge.refunded" => refunded_charge(conn, object, now).await,
+        "refund.created" | "refund.updated" => refund_done(conn, object, now).await,
         _ => Ok(Applied::Ignored),
     }
 }
@@ -230,9 +231,9 @@ async fn expired_session(
 }
 
 /// A charge with `amount_refunded` given back: the order's refunded amount
-/// rises to it (never falls), and the items the refunds covered lose their
-/// entitlements and license keys at once (all of them once everything is
-/// refunded).
+/// rises to it (never falls) and its status follows; once everything is
+/// back, every item loses its entitlements and license keys at once. Which
+/// items a partial refund covered is told by the refund's own event.
 async fn refunded_charge(
     conn: &impl ConnectionTrait,
     charge: &Value,
@@ -241,11 +242,7 @@ async fn refunded_charge(
     let Some(intent) = charge["payment_intent"].as_str() else {
         return Ok(Applied::Ignored);
     };
-    let Some(order) = order::Entity::find()
-        .filter(order::Column::PaymentIntentId.eq(intent))
-        .one(conn)
-        .await?
-    else {
+    let Some(order) = paid_order_of(conn, intent).await? else {
         return Ok(Applied::Waiting);
     };
     // Only ever up: an older event cannot lower it.
@@ -253,12 +250,13 @@ async fn refunded_charge(
         charge["amount_refunded"].as_i64().unwrap_or_default(),
         order.refunded_minor,
     );
-    let status = if refunded >= order.total_minor {
-        OrderStatus::Refunded
-    } else {
-        OrderStatus::PartiallyRefunded
-    };
+    let everything = refunded >= order.total_minor;
     if refunded > order.refunded_minor {
+        let status = if everything {
+            OrderStatus::Refunded
+        } else {
+            OrderStatus::PartiallyRefunded
+        };
         order::Entity::update_many()
             .col_expr(order::Column::RefundedMinor, Expr::value(refunded))
             .col_expr(order::Column::Status, Expr::value(status))
@@ -268,39 +266,89 @@ async fn refunded_charge(
             .exec(conn)
             .await?;
     }
-    // The refunds the store asked for, oldest first, as far as the amount
-    // refunded covers them.
-    let asked = refund::Entity::find()
-        .filter(refund::Column::OrderId.eq(order.id))
-        .order_by_asc(refund::Column::Id)
-        .all(conn)
-        .await?;
-    let mut covered = 0;
-    let mut items: Vec<i64> = Vec::new();
-    let mut everything = refunded >= order.total_minor;
-    for asked in asked {
-        covered += asked.amount_minor;
-        if covered > refunded {
-            break;
-        }
-        match asked.order_item_id {
-            Some(item) => items.push(item),
-            None => everything = true,
-        }
+    if everything {
+        revoke_order(conn, order.id, None, now).await?;
     }
-    let revoked_items = order_item::Entity::find()
-        .filter(order_item::Column::OrderId.eq(order.id))
+    Ok(Applied::Processed)
+}
+
+/// The order paid with payment intent `intent`.
+async fn paid_order_of(
+    conn: &impl ConnectionTrait,
+    intent: &str,
+) -> Result<Option<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::PaymentIntentId.eq(intent))
+        .one(conn)
+        .await
+}
+
+/// A refund the provider reports succeeded: when it is one the store asked
+/// for (its metadata names the request), exactly what it covered — one item,
+/// or every item not yet refunded — loses its access at once.
+async fn refund_done(
+    conn: &impl ConnectionTrait,
+    refund_object: &Value,
+    now: DateTime<Utc>,
+) -> Result<Applied, DbErr> {
+    if refund_object["status"] != "succeeded" {
+        return Ok(Applied::Ignored);
+    }
+    let Some(intent) = refund_object["payment_intent"].as_str() else {
+        return Ok(Applied::Ignored);
+    };
+    let Some(order) = paid_order_of(conn, intent).await? else {
+        return Ok(Applied::Waiting);
+    };
+    let request = refund_object["metadata"]["refund"]
+        .as_str()
+        .and_then(|id| id.parse::<i64>().ok());
+    let Some(request) = request else {
+        // Made elsewhere (the provider's dashboard): `charge.refunded` keeps
+        // the amounts; which item it was for is not known here.
+        return Ok(Applied::Processed);
+    };
+    let Some(asked) = refund::Entity::find_by_id(request)
+        .filter(refund::Column::OrderId.eq(order.id))
+        .one(conn)
+        .await?
+    else {
+        return Ok(Applied::Ignored);
+    };
+    refund::Entity::update_many()
+        .col_expr(refund::Column::CompletedAt, Expr::value(now))
+        .col_expr(
+            refund::Column::ProviderRefundId,
+            Expr::value(refund_object["id"].as_str().map(str::to_owned)),
+        )
+        .filter(refund::Column::Id.eq(asked.id))
+        .filter(refund::Column::CompletedAt.is_null())
+        .exec(conn)
+        .await?;
+    revoke_order(conn, order.id, asked.order_item_id, now).await?;
+    Ok(Applied::Processed)
+}
+
+/// Revokes one item of an order, or all of its items not yet refunded.
+async fn revoke_order(
+    conn: &impl ConnectionTrait,
+    order: i64,
+    item: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let items: Vec<i64> = order_item::Entity::find()
+        .filter(order_item::Column::OrderId.eq(order))
         .filter(order_item::Column::RefundedAt.is_null())
         .all(conn)
         .await?
         .into_iter()
-        .filter(|item| everything || items.contains(&item.id))
-        .map(|item| item.id)
-        .collect::<Vec<_>>();
-    if !revoked_items.is_empty() {
-        revoke(conn, &revoked_items, now).await?;
+        .filter(|i| item.is_none_or(|only| only == i.id))
+        .map(|i| i.id)
+        .collect();
+    if items.is_empty() {
+        return Ok(());
     }
-    Ok(Applied::Processed)
+    revoke(conn, &items, now).await
 }
 
 /// Revokes the entitlements and license keys of order items, at once.
@@ -335,6 +383,37 @@ async fn revoke(
     Ok(())
 }
 
+/// Applies every waiting event whose payment the store now knows: run after
+/// each event is received and now and then, so a refund event recorded while
+/// the payment it refunds was being fulfilled (two transactions at once on
+/// PostgreSQL) is still applied.
+pub async fn settle_waiting(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let waiting: Vec<String> = payment_event::Entity::find()
+        .filter(payment_event::Column::ProcessedAt.is_null())
+        .filter(payment_event::Column::Kind.is_in([
+            "charge.refunded",
+            "refund.created",
+            "refund.updated",
+        ]))
+        .filter(payment_event::Column::PaymentIntent.is_not_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|event| event.payment_intent)
+        .collect();
+    let mut settled = 0;
+    for intent in waiting {
+        if paid_order_of(conn, &intent).await?.is_some() {
+            apply_waiting(conn, &intent, now).await?;
+            settled += 1;
+        }
+    }
+    Ok(settled)
+}
+
 /// Applies the events that waited for the payment intent `intent` (a refund
 /// that arrived before the payment it refunds).
 async fn apply_waiting(
@@ -345,7 +424,11 @@ async fn apply_waiting(
     let waiting = payment_event::Entity::find()
         .filter(payment_event::Column::PaymentIntent.eq(intent))
         .filter(payment_event::Column::ProcessedAt.is_null())
-        .filter(payment_event::Column::Kind.eq("charge.refunded"))
+        .filter(payment_event::Column::Kind.is_in([
+            "charge.refunded",
+            "refund.created",
+            "refund.updated",
+        ]))
         .order_by_asc(payment_event::Column::Id)
         .all(conn)
         .await?;
@@ -353,7 +436,11 @@ async fn apply_waiting(
         let Ok(parsed) = serde_json::from_str::<Event>(&event.payload) else {
             continue;
         };
-        if refunded_charge(conn, &parsed.data.object, now).await? == Applied::Processed {
+        let applied = match parsed.kind.as_str() {
+            "charge.refunded" => refunded_charge(conn, &parsed.data.object, now).await?,
+            _ => refund_done(conn, &parsed.data.object, now).await?,
+        };
+        if applied == Applied::Processed {
             payment_event::Entity::update_many()
                 .col_expr(payment_event::Column::ProcessedAt, Expr::value(now))
                 .filter(payment_event::Column::Id.eq(event.id))

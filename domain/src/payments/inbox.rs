@@ -72,6 +72,30 @@ impl Inbox {
                 .await?;
         }
         txn.commit().await?;
+        if applied == crate::orders::Applied::Waiting {
+            self.settle().await?;
+        }
         Ok(Received::Recorded)
+    }
+
+    /// Applies events that waited for a payment the store now knows (see
+    /// `orders::settle_waiting`); also run now and then by a job.
+    pub async fn settle(&self) -> Result<usize, DbErr> {
+        let txn = begin_write(&self.db).await?;
+        let settled = crate::orders::settle_waiting(&txn, self.clock.now()).await?;
+        txn.commit().await?;
+        Ok(settled)
+    }
+
+    /// [`Inbox::settle`] every `period`, forever.
+    pub async fn settle_every(self, period: std::time::Duration) {
+        loop {
+            tokio::time::sleep(period).await;
+            match self.settle().await {
+                Ok(0) => {}
+                Ok(settled) => tracing::info!(settled, "applied payment events that had waited"),
+                Err(err) => tracing::error!(error = %err, "could not apply waiting payment events"),
+            }
+        }
     }
 }

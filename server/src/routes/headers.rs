@@ -18,18 +18,28 @@ use super::client::Https;
 pub struct ContentSecurityPolicy {
     /// The object store's origin as browsers reach it (presigned URLs).
     storage_origin: String,
+    /// Where checkout's form post is redirected to pay, when that is not the
+    /// store itself (`https://checkout.stripe.com`): `form-action` governs
+    /// the redirect too.
+    checkout_origin: Option<String>,
 }
 
 impl ContentSecurityPolicy {
-    pub fn new(storage_origin: &str) -> Self {
+    pub fn new(storage_origin: &str, checkout_origin: Option<&str>) -> Self {
         Self {
             storage_origin: storage_origin.to_owned(),
+            checkout_origin: checkout_origin.map(str::to_owned),
         }
     }
 
     /// The header value for a page whose inline scripts carry `nonce`.
     pub fn with_nonce(&self, nonce: &str) -> Option<HeaderValue> {
         let s3 = &self.storage_origin;
+        let checkout = self
+            .checkout_origin
+            .as_deref()
+            .map(|origin| format!(" {origin}"))
+            .unwrap_or_default();
         HeaderValue::from_str(&format!(
             "default-src 'self'; \
              script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
@@ -40,7 +50,7 @@ impl ContentSecurityPolicy {
              font-src 'self'; \
              object-src 'none'; \
              base-uri 'none'; \
-             form-action 'self'; \
+             form-action 'self'{checkout}; \
              frame-ancestors 'none'"
         ))
         .ok()
@@ -49,9 +59,17 @@ impl ContentSecurityPolicy {
 
 /// Paths whose answers must never be stored by a cache.
 fn private(path: &str) -> bool {
-    ["/account", "/admin", "/library", "/api/"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
+    [
+        "/account",
+        "/admin",
+        "/library",
+        "/api/",
+        "/cart",
+        "/checkout",
+        "/orders",
+    ]
+    .iter()
+    .any(|prefix| path.starts_with(prefix))
 }
 
 /// Middleware: COOP on every answer, HSTS over https, `no-store` on private
@@ -83,16 +101,33 @@ mod tests {
 
     #[test]
     fn the_policy_allows_the_nonce_and_the_object_store_only() {
-        let policy = ContentSecurityPolicy::new("https://files.example.com")
+        let policy = ContentSecurityPolicy::new("https://files.example.com", None)
             .with_nonce("abc123")
             .unwrap();
         let policy = policy.to_str().unwrap();
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(policy.contains("form-action 'self';"));
         assert!(policy.contains("img-src 'self' https://files.example.com;"));
         assert!(policy.contains("connect-src 'self' https://files.example.com;"));
         assert!(policy.contains("object-src 'none'"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(!policy.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn with_stripe_the_checkout_form_may_go_on_to_stripe() {
+        let policy = ContentSecurityPolicy::new(
+            "https://files.example.com",
+            Some("https://checkout.stripe.com"),
+        )
+        .with_nonce("n")
+        .unwrap();
+        assert!(
+            policy
+                .to_str()
+                .unwrap()
+                .contains("form-action 'self' https://checkout.stripe.com;")
+        );
     }
 
     #[test]
@@ -102,6 +137,9 @@ mod tests {
             "/account/sign-in",
             "/admin/products",
             "/library",
+            "/cart",
+            "/checkout/done",
+            "/orders/0195",
             "/api/sign_in",
         ] {
             assert!(private(path), "{path}");

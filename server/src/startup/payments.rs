@@ -35,6 +35,13 @@ pub async fn payments_for(
                 sandbox_keys(&settings.data_dir).map_err(StartupError::Credentials)?;
             let secret_key = secret_key.clone().unwrap_or(made_key);
             let webhook_secret = webhook_secret.clone().unwrap_or(made_secret);
+            if !is_local(public_url) {
+                tracing::warn!(
+                    %public_url,
+                    "the payment sandbox is open at a public address: anyone can pay with \
+                     test cards. Set DOWNLINK_PAYMENTS=stripe to sell for real"
+                );
+            }
             // The store reaches its own sandbox where it listens, whatever
             // proxy browsers come through.
             let local = format!("http://{}", reachable(bound));
@@ -54,6 +61,20 @@ pub async fn payments_for(
             Ok((payments, Some(sandbox)))
         }
     }
+}
+
+/// Whether `url` names this machine (a developer's or a test's store).
+fn is_local(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .is_some_and(|host| {
+            host == "localhost"
+                || host
+                    .trim_matches(['[', ']'])
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        })
 }
 
 /// A listening address as a client connects to it (`0.0.0.0` → loopback).
@@ -98,6 +119,15 @@ mod tests {
         assert!(secret.expose().starts_with("whsec_"));
         let (again, again_secret) = sandbox_keys(dir.path()).unwrap();
         assert_eq!((key, secret), (again, again_secret));
+    }
+
+    #[test]
+    fn only_loopback_addresses_are_local() {
+        assert!(is_local("http://127.0.0.1:3000"));
+        assert!(is_local("http://localhost:3000"));
+        assert!(is_local("http://[::1]:3000"));
+        assert!(!is_local("https://shop.example.com"));
+        assert!(!is_local("http://10.0.0.5:3000"));
     }
 
     #[test]

@@ -126,6 +126,8 @@ on_both_databases!(
     a_code_with_one_redemption_left_is_redeemed_once_by_twenty_checkouts,
     an_unpaid_session_expires_and_the_cart_is_kept,
     a_cart_filled_signed_out_joins_the_account_and_one_currency_is_checked_out,
+    forged_unsigned_and_stale_events_change_nothing,
+    a_payment_whose_events_wait_through_a_restart_is_fulfilled_once,
 );
 
 async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: TestApp) {
@@ -279,7 +281,16 @@ async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: Test
         )
         .await;
     assert_eq!(refunded.status(), 200);
+    let twice = app
+        .call(
+            "refund_order",
+            &[("order", &order.pid.to_string()), ("item", &item)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(twice.status(), 409, "an item is refunded once");
     app.await_payment_events("charge.refunded", 1).await;
+    app.await_payment_events("refund.created", 1).await;
     let order_now = order_of(&app, "guest@example.com").await;
     assert_eq!(order_now.status, OrderStatus::PartiallyRefunded);
     let sorter = entitlement::Entity::find_by_id(sorter.id)
@@ -545,11 +556,11 @@ async fn an_unpaid_session_expires_and_the_cart_is_kept(app: TestApp) {
         .await;
     shopper.ok("apply_discount", &[("code", "once")]).await;
     let url = shopper.checkout("late@example.com").await;
-    let session = url.rsplit('/').next().unwrap().to_owned();
-    app.payments()
-        .expire_checkout_session(&session)
-        .await
-        .unwrap();
+
+    // A day passes at the payment provider; the session expires on its own
+    // and the store hears of it (signed with the real time, as Stripe signs).
+    let sandbox = app.sandbox.clone().unwrap();
+    sandbox.advance_clock(std::time::Duration::from_secs(24 * 3600 + 60));
     app.await_payment_events("checkout.session.expired", 1)
         .await;
     let order = order_of(&app, "late@example.com").await;
@@ -570,11 +581,40 @@ async fn an_unpaid_session_expires_and_the_cart_is_kept(app: TestApp) {
     // The hosted page says so; paying is no longer possible.
     let (status, _) = pay(&app, &url, "4242 4242 4242 4242").await;
     assert_eq!(status, 409);
+
+    // Checking out again holds the code again, and paying with it charges
+    // the discounted total, to the cent.
+    let url = shopper.checkout("late@example.com").await;
+    let session = url.rsplit('/').next().unwrap().to_owned();
+    let at_provider = app.payments().checkout_session(&session).await.unwrap();
+    assert_eq!(at_provider.amount_total, Some(540));
+    let lines = at_provider.line_items.unwrap().data;
+    assert_eq!(
+        lines[0].description.as_deref(),
+        Some("Mono Icons (code ONCE)")
+    );
+    assert_eq!(pay(&app, &url, "4242 4242 4242 4242").await.0, 303);
+    app.await_payment_events("checkout.session.completed", 1)
+        .await;
+    let paid = order::Entity::find()
+        .filter(order::Column::CheckoutSessionId.eq(session.as_str()))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (paid.status, paid.total_minor, paid.discount_minor),
+        (OrderStatus::Paid, 540, 60)
+    );
+    let code = discount_code::Entity::find()
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(code.redemptions, 1);
 }
 
-#[tokio::test]
-async fn forged_events_change_nothing() {
-    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+async fn forged_unsigned_and_stale_events_change_nothing(app: TestApp) {
     let (order, session) = placed(&app, "forged@example.com").await;
     let completed = event(
         "evt_forged",
@@ -582,35 +622,52 @@ async fn forged_events_change_nothing() {
         paid_session(&order, &session, "pi_f"),
     );
     let payload = completed.to_string();
-    let forged = domain::payments::webhook::sign(
-        &Secret::new("whsec_guess"),
-        chrono::Utc::now().timestamp(),
-        payload.as_bytes(),
+    let (_, secret) = server::startup::sandbox_keys(app.data_dir.path()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let send = |signature: Option<String>| {
+        let mut request = app
+            .client
+            .post(format!("{}/webhooks/stripe", app.address))
+            .body(payload.clone());
+        if let Some(signature) = signature {
+            request = request.header("stripe-signature", signature);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let sign =
+        |secret: &Secret, at: i64| domain::payments::webhook::sign(secret, at, payload.as_bytes());
+    assert_eq!(send(None).await, 400, "unsigned");
+    assert_eq!(
+        send(Some(sign(&Secret::new("whsec_guess"), now))).await,
+        400,
+        "forged"
     );
-    let status = app
-        .client
-        .post(format!("{}/webhooks/stripe", app.address))
-        .header("stripe-signature", forged)
-        .body(payload)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert_eq!(status, 400);
+    assert_eq!(send(Some(sign(&secret, now - 301))).await, 400, "stale");
+    assert_eq!(
+        send(Some(sign(&secret, now + 301))).await,
+        400,
+        "from the future"
+    );
     assert_eq!(
         order_of(&app, "forged@example.com").await.status,
         OrderStatus::Pending
     );
     assert!(entitlements(&app, order.id).await.is_empty());
+    assert!(app.payment_events().await.is_empty());
+    // The same event, signed right, does what it says.
+    assert_eq!(send(Some(sign(&secret, now))).await, 200);
+    assert_eq!(
+        order_of(&app, "forged@example.com").await.status,
+        OrderStatus::Paid
+    );
 }
 
-#[tokio::test]
-async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once() {
-    // An instance that serves the shop but runs no jobs: the payment's events
-    // stay queued in the sandbox.
-    let data_dir = tempfile::tempdir().unwrap();
+async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once(app: TestApp) {
+    // The store runs again as an instance that serves the shop but runs no
+    // jobs: the payment's events stay queued in the sandbox.
+    let (data_dir, postgres) = app.stop().await;
     let first =
-        crate::helpers::spawn_app_in(data_dir, None, &[("DOWNLINK_RUN_JOBS", "false")]).await;
+        crate::helpers::spawn_app_in(data_dir, postgres, &[("DOWNLINK_RUN_JOBS", "false")]).await;
     let (order, session) = placed(&first, "restart@example.com").await;
     let url = format!("{}/sandbox/checkout/{session}", first.address);
     assert_eq!(pay(&first, &url, "4242 4242 4242 4242").await.0, 303);
@@ -624,9 +681,10 @@ async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once() {
         OrderStatus::Pending
     );
 
-    // The store starts again over the same data: the queue is delivered to it.
-    let TestApp { data_dir, .. } = first;
-    let second = crate::helpers::spawn_app_in(data_dir, None, &[]).await;
+    // The store stops and starts again over the same data: the queue is
+    // delivered to it.
+    let (data_dir, postgres) = first.stop().await;
+    let second = crate::helpers::spawn_app_in(data_dir, postgres, &[]).await;
     second
         .await_payment_events("checkout.session.completed", 1)
         .await;

@@ -28,9 +28,26 @@ pub struct TestApp {
     pub s3_endpoint: Option<String>,
     /// The URL of this test's database, as the store was given it.
     database_url: String,
+    /// The embedded payment sandbox (its clock can be moved).
+    pub sandbox: Option<sandbox::Sandbox>,
+    /// Stops the server (see [`TestApp::stop`]).
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
+    /// Stops the store (in-flight requests finish, jobs end) and hands back
+    /// its data dir, to start it again.
+    pub async fn stop(mut self) -> (TempDir, Option<(String, String)>) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("the store stops cleanly");
+        }
+        (self.data_dir, self.postgres)
+    }
+
     /// The URL of this test's database.
     pub fn database_url(&self) -> &str {
         &self.database_url
@@ -330,7 +347,15 @@ pub async fn spawn_app_in(
         .expect("the store starts");
     let address = format!("http://{}", app.address());
     let s3_endpoint = app.embedded_s3_endpoint().map(str::to_owned);
-    tokio::spawn(app.run_until_stopped());
+    let sandbox = app.sandbox().cloned();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = app
+            .run_until(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
     TestApp {
         address,
         client: reqwest::Client::builder()
@@ -341,6 +366,9 @@ pub async fn spawn_app_in(
         postgres,
         s3_endpoint,
         database_url,
+        sandbox,
+        stop: Some(stop),
+        server: Some(server),
     }
 }
 
