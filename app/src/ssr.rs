@@ -53,6 +53,7 @@ pub struct Services {
     pub orders: domain::orders::Orders,
     /// The payment provider's client (the sandbox's deliveries page).
     pub payments: domain::payments::Payments,
+    pub delivery: domain::delivery::Delivery,
 }
 
 /// The request's [`AppContext`], for calls anyone may make.

@@ -3,6 +3,7 @@
 
 pub mod cart;
 pub mod cart_item;
+pub mod delivery;
 pub mod discount_code;
 pub mod entitlement;
 pub mod license_key;

@@ -8,6 +8,7 @@ pub mod carts;
 pub mod catalog;
 pub mod clock;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod discounts;
 pub mod entities;

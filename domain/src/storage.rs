@@ -18,8 +18,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::secret::Secret;
 
 pub mod disposition;
+mod downloads;
 mod multipart;
 
+pub use downloads::download_lifetime;
 pub use multipart::{ObjectDigest, UploadedPart};
 
 /// Image links are signed for a fixed window so the same image has the same URL

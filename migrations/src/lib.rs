@@ -15,6 +15,7 @@ mod m20261129_000008_verified_addresses_and_sessions;
 mod m20261129_000009_secrets;
 mod m20261129_000010_payment_events;
 mod m20261129_000011_commerce;
+mod m20261129_000012_deliveries;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_secrets::Migration),
             Box::new(m20261129_000010_payment_events::Migration),
             Box::new(m20261129_000011_commerce::Migration),
+            Box::new(m20261129_000012_deliveries::Migration),
         ]
     }
 }

@@ -50,6 +50,10 @@ pub struct Settings {
     /// upload completion, the sandbox's webhook deliveries and expiries
     /// (`DOWNLINK_RUN_JOBS`, on by default; off for web-only instances).
     pub run_jobs: bool,
+    /// Minting the same file again within this many seconds is the same
+    /// delivery and does not count again (`DOWNLINK_REDELIVERY_WINDOW_SECS`,
+    /// 600).
+    pub redelivery_window_secs: i64,
 }
 
 /// The payment provider. Both speak Stripe's API; only where it is and the
@@ -207,6 +211,7 @@ impl Settings {
             trusted_proxies: trusted_proxies(get("DOWNLINK_TRUSTED_PROXIES").unwrap_or(""))?,
             payments: payments(&get)?,
             run_jobs: parse_bool(&vars, "DOWNLINK_RUN_JOBS", true)?,
+            redelivery_window_secs: parse(&vars, "DOWNLINK_REDELIVERY_WINDOW_SECS", "600")?,
         })
     }
 

@@ -188,6 +188,12 @@ impl Application {
                     public_url.clone(),
                 ),
                 payments: payments.clone(),
+                delivery: domain::delivery::Delivery::new(
+                    db.clone(),
+                    storage.clone(),
+                    clock.clone(),
+                )
+                .with_window(chrono::Duration::seconds(settings.redelivery_window_secs)),
             }),
             db: db.clone(),
             storage,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{CartView, ConfirmView, LibraryView, ReceiptView};
+use crate::views::{CartView, ConfirmView, DownloadView, LibraryView, ReceiptView};
 
 /// The shopper's cart, priced now.
 #[server(prefix = "/api", endpoint = "cart", output = crate::codec::Answer)]
@@ -115,10 +115,35 @@ pub async fn receipt(order: String) -> Result<ReceiptView, AppError> {
     Ok(crate::ssr::commerce::receipt_view(&receipt))
 }
 
-/// What the signed-in buyer owns.
+/// What the signed-in buyer owns; with `play` (`<entitlement>.<file>`), a
+/// stream link for that audio or video file.
 #[server(prefix = "/api", endpoint = "library", output = crate::codec::Answer)]
-pub async fn library() -> Result<LibraryView, AppError> {
+pub async fn library(play: Option<String>) -> Result<LibraryView, AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
     let entries = ctx.orders.library(&user).await?;
-    Ok(crate::ssr::commerce::library_view(&user, &entries))
+    let mut view = crate::ssr::commerce::library_view(&user, &entries);
+    if let Some((entitlement, file)) = play.as_deref().and_then(|p| p.split_once('.')) {
+        view.player =
+            Some(crate::ssr::commerce::player(&ctx, &user, &view, entitlement, file).await?);
+    }
+    Ok(view)
+}
+
+/// Mints a download link for a file of the buyer's purchase and sends the
+/// browser there (a POST, so link previews and mail scanners cannot spend
+/// downloads).
+#[server(prefix = "/api", endpoint = "download", output = crate::codec::Answer)]
+pub async fn download(entitlement: String, file: String) -> Result<DownloadView, AppError> {
+    let (ctx, user) = crate::ssr::customer().await?;
+    let who = crate::ssr::commerce::requester(&user);
+    let (entitlement, file) = (
+        crate::ssr::parse_id(&entitlement)?,
+        crate::ssr::parse_id(&file)?,
+    );
+    let minted = ctx.delivery.mint(&who, entitlement, file).await?;
+    leptos_axum::redirect(&minted.url);
+    Ok(DownloadView {
+        url: minted.url,
+        downloads_left: minted.downloads_left,
+    })
 }

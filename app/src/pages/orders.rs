@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{confirm_checkout, library, receipt};
+use crate::api::{Download, confirm_checkout, library, receipt};
 use crate::components::error_notice::ErrorNotice;
 use crate::views::{LibraryItemView, LibraryView, OrderStatus, ReceiptView};
+use leptos::server_fn::ServerFn;
 
 /// `/checkout/done?session=…`: "confirming payment…" until the payment is
 /// confirmed (the page reloads itself every two seconds, with or without
@@ -143,7 +144,8 @@ pub fn Receipt(receipt: ReceiptView, #[prop(optional)] for_admin: bool) -> impl 
 /// `/library`: what the signed-in buyer owns.
 #[component]
 pub fn LibraryPage() -> impl IntoView {
-    let owned = Resource::new(|| (), |()| library());
+    let query = use_query_map();
+    let owned = Resource::new(move || query.read().get("play"), library);
     view! {
         <Title text="Library"/>
         <div class="container">
@@ -175,6 +177,21 @@ fn Library(owned: LibraryView) -> impl IntoView {
         }
         .into_any();
     }
+    let refused = crate::forms::refused(<Download as ServerFn>::PATH)
+        .map(|message| view! { <p class="form__error" role="alert">{message}</p> });
+    let player = owned.player.map(|player| {
+        let media = if player.kind == "video" {
+            view! { <video controls preload="metadata" src=player.url></video> }.into_any()
+        } else {
+            view! { <audio controls preload="metadata" src=player.url></audio> }.into_any()
+        };
+        view! {
+            <section id="player" class="panel panel--wide player">
+                <h2>{player.title}</h2>
+                {media}
+            </section>
+        }
+    });
     let refunded = (!owned.refunded.is_empty()).then(|| {
         view! {
             <p class="library__refunded">
@@ -190,6 +207,8 @@ fn Library(owned: LibraryView) -> impl IntoView {
         .into_any();
     }
     view! {
+        {refused}
+        {player}
         <ul class="library">
             {owned.items.into_iter().map(|item| view! { <Owned item/> }).collect_view()}
         </ul>
@@ -201,16 +220,51 @@ fn Library(owned: LibraryView) -> impl IntoView {
 #[component]
 fn Owned(item: LibraryItemView) -> impl IntoView {
     let LibraryItemView {
+        entitlement,
         title,
         slug,
         order_number,
         access,
+        downloads,
         keys,
+        files,
     } = item;
+    let download = <Download as ServerFn>::PATH;
     view! {
         <li class="library__item">
             <h2><a href=format!("/products/{slug}")>{title}</a></h2>
-            <p>"Order " {order_number} " · " {access}</p>
+            <p>"Order " {order_number} " · " {access} " · " <span class="library__left">{downloads}</span></p>
+            {(!files.is_empty()).then(|| view! {
+                <table class="files__table library__files">
+                    <thead><tr><th scope="col">"File"</th><th scope="col">"Format"</th><th scope="col">"Size"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                    <tbody>
+                        {files.into_iter().map(|file| {
+                            let play = file.plays_as.as_ref().map(|_| format!("/library?play={}.{}#player", entitlement, file.file));
+                            view! {
+                                <tr>
+                                    <td>
+                                        {file.name.clone()}
+                                        {(file.version > 1).then(|| format!(" (version {})", file.version))}
+                                        {file.updated.then(|| view! { " " <span class="status status--published">"Updated"</span> })}
+                                    </td>
+                                    <td>{file.format}</td>
+                                    <td>{file.size}</td>
+                                    <td class="library__actions">
+                                        <form method="post" action=download>
+                                            <input type="hidden" name="entitlement" value=entitlement.clone()/>
+                                            <input type="hidden" name="file" value=file.file.clone()/>
+                                            <button class="button" type="submit" aria-label=format!("Download {}", file.name)>"Download"</button>
+                                        </form>
+                                        {play.map(|href| view! {
+                                            <a class="button button--quiet" href=href aria-label=format!("Play {}", file.name)>"Play"</a>
+                                        })}
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
             {(!keys.is_empty()).then(|| view! {
                 <ul class="keys" aria-label="License keys">
                     {keys.into_iter().map(|key| view! { <li><code>{key}</code></li> }).collect_view()}

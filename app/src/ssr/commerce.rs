@@ -224,6 +224,7 @@ fn access_words(e: &domain::entities::entitlement::Model) -> String {
 
 pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView {
     LibraryView {
+        player: None,
         verified: user.email_verified_at.is_some(),
         email: user.email.clone(),
         refunded: entries
@@ -237,6 +238,30 @@ pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView
             .map(|entry| {
                 let e = &entry.entitlement;
                 LibraryItemView {
+                    entitlement: e.pid.to_string(),
+                    downloads: match e.download_limit {
+                        Some(limit) => format!(
+                            "{} of {limit} downloads left",
+                            std::cmp::max(limit - e.downloads_used, 0)
+                        ),
+                        None => "Unlimited downloads".to_owned(),
+                    },
+                    files: entry
+                        .files
+                        .iter()
+                        .map(|(file, updated)| crate::views::LibraryFileView {
+                            file: file.pid.to_string(),
+                            name: file.filename.clone(),
+                            format: crate::views::format_name(&file.content_type, &file.filename),
+                            size: crate::views::human_size(file.size_bytes),
+                            version: file.version,
+                            updated: *updated,
+                            plays_as: ["audio", "video"]
+                                .into_iter()
+                                .find(|kind| file.content_type.starts_with(&format!("{kind}/")))
+                                .map(str::to_owned),
+                        })
+                        .collect(),
                     title: entry.product.title.clone(),
                     slug: entry.product.slug.clone(),
                     order_number: entry.order_number.clone(),
@@ -415,5 +440,72 @@ pub fn new_discount(
         valid_from: when(&fields.valid_from, "Valid from")?,
         valid_until: when(&fields.valid_until, "Valid until")?,
         max_redemptions,
+    })
+}
+
+/// The signed-in buyer as the delivery log records them.
+pub fn requester(user: &user::Model) -> domain::delivery::Requester<'_> {
+    let agent = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            Some(
+                parts
+                    .headers
+                    .get(http::header::USER_AGENT)?
+                    .to_str()
+                    .ok()?
+                    .to_owned(),
+            )
+        })
+        .unwrap_or_default();
+    domain::delivery::Requester {
+        user,
+        ip: super::client_ip().to_string(),
+        user_agent: agent,
+    }
+}
+
+impl From<domain::delivery::DeliveryError> for AppError {
+    fn from(err: domain::delivery::DeliveryError) -> Self {
+        use domain::delivery::DeliveryError as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::NotYours => Self::Forbidden,
+            E::Refunded
+            | E::Revoked
+            | E::AccessEnded(_)
+            | E::NoDownloadsLeft(_)
+            | E::NotStreamable => Self::Conflict(err.to_string()),
+            E::Storage(err) => internal(err),
+            E::Db(err) => internal(err),
+        }
+    }
+}
+
+/// The player for `file` of `entitlement` (both public ids, from the address
+/// bar): a stream link, minted for this page.
+pub async fn player(
+    ctx: &super::AppContext,
+    user: &user::Model,
+    view: &LibraryView,
+    entitlement: &str,
+    file: &str,
+) -> Result<crate::views::PlayerView, AppError> {
+    let (item, shown) = view
+        .items
+        .iter()
+        .find_map(|item| {
+            let shown = item.files.iter().find(|f| f.file == file)?;
+            (item.entitlement == entitlement).then_some((item, shown))
+        })
+        .ok_or(AppError::NotFound)?;
+    let who = requester(user);
+    let url = ctx
+        .delivery
+        .stream(&who, super::parse_id(entitlement)?, super::parse_id(file)?)
+        .await?;
+    Ok(crate::views::PlayerView {
+        title: format!("{} — {}", item.title, shown.name),
+        url,
+        kind: shown.plays_as.clone().unwrap_or_else(|| "audio".to_owned()),
     })
 }

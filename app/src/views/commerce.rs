@@ -82,15 +82,52 @@ pub struct LibraryView {
     pub items: Vec<LibraryItemView>,
     /// Titles of refunded purchases (access taken back).
     pub refunded: Vec<String>,
+    /// The file asked to play (`?play=`), with its stream link.
+    pub player: Option<PlayerView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LibraryItemView {
+    /// The entitlement's public id (downloads name it).
+    pub entitlement: String,
     pub title: String,
     pub slug: String,
     pub order_number: String,
     pub access: String,
+    /// "4 of 5 downloads left", "Unlimited downloads".
+    pub downloads: String,
     pub keys: Vec<String>,
+    pub files: Vec<LibraryFileView>,
+}
+
+/// A file of a purchase: its newest version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryFileView {
+    pub file: String,
+    pub name: String,
+    pub format: String,
+    pub size: String,
+    pub version: i32,
+    /// A newer version came after the purchase.
+    pub updated: bool,
+    /// `audio` or `video` when it plays in the page.
+    pub plays_as: Option<String>,
+}
+
+/// A file playing in the library.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerView {
+    pub title: String,
+    pub url: String,
+    /// `audio` or `video`.
+    pub kind: String,
+}
+
+/// What a minted download gives the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DownloadView {
+    pub url: String,
+    pub downloads_left: Option<i32>,
 }
 
 /// A row of the admin's order list.

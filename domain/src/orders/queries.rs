@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{OrderError, Orders};
 use crate::entities::{
-    entitlement, license_key, order, order_item, payment_event, product, refund, user,
+    entitlement, license_key, order, order_item, payment_event, product, product_file, refund, user,
 };
 
 /// An order with its lines.
@@ -35,6 +35,9 @@ pub struct LibraryEntry {
     pub product: product::Model,
     pub order_number: String,
     pub keys: Vec<license_key::Model>,
+    /// The files it gives: the newest version of each, and whether that
+    /// version came after the purchase.
+    pub files: Vec<(product_file::Model, bool)>,
 }
 
 /// What the admin's order list shows.
@@ -141,31 +144,40 @@ impl Orders {
             .filter(license_key::Column::EntitlementId.is_in(entitlements.iter().map(|e| e.id)))
             .all(&self.db)
             .await?;
-        Ok(entitlements
-            .into_iter()
-            .filter_map(|entitlement| {
-                let product = products
-                    .iter()
-                    .find(|p| p.id == entitlement.product_id)?
-                    .clone();
-                let order_number = orders
-                    .iter()
-                    .find(|o| o.id == entitlement.order_id)?
-                    .number
-                    .clone();
-                let keys = keys
-                    .iter()
-                    .filter(|k| k.entitlement_id == entitlement.id)
-                    .cloned()
-                    .collect();
-                Some(LibraryEntry {
-                    entitlement,
-                    product,
-                    order_number,
-                    keys,
+        let mut entries = Vec::with_capacity(entitlements.len());
+        for entitlement in entitlements {
+            let Some(product) = products
+                .iter()
+                .find(|p| p.id == entitlement.product_id)
+                .cloned()
+            else {
+                continue;
+            };
+            let Some(order) = orders.iter().find(|o| o.id == entitlement.order_id) else {
+                continue;
+            };
+            let keys = keys
+                .iter()
+                .filter(|k| k.entitlement_id == entitlement.id)
+                .cloned()
+                .collect();
+            let files = crate::product_files::newest_versions(&self.db, product.id)
+                .await?
+                .into_iter()
+                .map(|file| {
+                    let updated = file.version > 1 && file.created_at > entitlement.created_at;
+                    (file, updated)
                 })
-            })
-            .collect())
+                .collect();
+            entries.push(LibraryEntry {
+                order_number: order.number.clone(),
+                entitlement,
+                product,
+                keys,
+                files,
+            });
+        }
+        Ok(entries)
     }
 
     /// The admin's list: newest first, by email or number, by status.

@@ -8,6 +8,11 @@ pub fn attachment(filename: &str) -> String {
     disposition("attachment", filename)
 }
 
+/// `inline; filename=…`: the browser shows or plays the file in place.
+pub fn inline(filename: &str) -> String {
+    disposition("inline", filename)
+}
+
 fn disposition(kind: &str, filename: &str) -> String {
     let fallback: String = filename
         .chars()

@@ -50,7 +50,7 @@ impl ContentSecurityPolicy {
              font-src 'self'; \
              object-src 'none'; \
              base-uri 'none'; \
-             form-action 'self'{checkout}; \
+             form-action 'self' {s3}{checkout}; \
              frame-ancestors 'none'"
         ))
         .ok()
@@ -106,7 +106,8 @@ mod tests {
             .unwrap();
         let policy = policy.to_str().unwrap();
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
-        assert!(policy.contains("form-action 'self';"));
+        // A download's form post is redirected to its presigned link.
+        assert!(policy.contains("form-action 'self' https://files.example.com;"));
         assert!(policy.contains("img-src 'self' https://files.example.com;"));
         assert!(policy.contains("connect-src 'self' https://files.example.com;"));
         assert!(policy.contains("object-src 'none'"));
@@ -123,10 +124,9 @@ mod tests {
         .with_nonce("n")
         .unwrap();
         assert!(
-            policy
-                .to_str()
-                .unwrap()
-                .contains("form-action 'self' https://checkout.stripe.com;")
+            policy.to_str().unwrap().contains(
+                "form-action 'self' https://files.example.com https://checkout.stripe.com;"
+            )
         );
     }
 

@@ -857,3 +857,28 @@ async fn a_cart_filled_signed_out_joins_the_account_and_one_currency_is_checked_
     assert_eq!(library["items"][0]["title"], "Mono Icons");
     assert_eq!(app.call("library", &[], None).await.status(), 401);
 }
+
+/// Buys `slug` as the guest `email` with a test card, waits for the order to
+/// be paid, and signs the buyer in with a mailed link; answers the order and
+/// the buyer's session cookie.
+pub(crate) async fn bought(app: &TestApp, slug: &str, email: &str) -> (order::Model, String) {
+    let mut shopper = Shopper::new(app);
+    shopper.ok("add_to_cart", &[("product", slug)]).await;
+    let url = shopper.checkout(email).await;
+    assert_eq!(pay(app, &url, "4242 4242 4242 4242").await.0, 303);
+    for _ in 0..100 {
+        if order_of(app, email).await.status == OrderStatus::Paid {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let order = order_of(app, email).await;
+    assert_eq!(order.status, OrderStatus::Paid);
+    app.call("request_magic_link", &[("email", email)], None)
+        .await;
+    let token = app.token_mailed_to(email).await;
+    let signed_in = app
+        .call("sign_in_with_link", &[("token", &token)], None)
+        .await;
+    (order, session_cookie(&signed_in).expect("signed in"))
+}

@@ -16,6 +16,7 @@ mod catalog;
 mod checkout;
 mod cli;
 mod completion;
+mod delivery;
 mod editor;
 mod external_s3;
 mod forms;

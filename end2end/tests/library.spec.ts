@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Browser, type Page } from '@playwright/test';
+import { createAdmin, expect, signIn, test, uniqueEmail } from './support';
+
+/// Buys `slug` as guest `email` with a test card, then signs the buyer in on
+/// `page` with the sign-in link the admin outbox shows.
+async function buyAndSignIn(page: Page, browser: Browser, slug: string, email: string, tag: string): Promise<void> {
+  await page.goto(`/products/${slug}`);
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await page.getByLabel('Email for your receipt').fill(email);
+  await page.getByRole('button', { name: 'Check out' }).click();
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByLabel('Expiry').fill('12 / 34');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByRole('button', { name: /^Pay / }).click();
+  await expect(page.getByRole('heading', { name: 'Thank you for your order' })).toBeVisible();
+  await page.goto('/account/magic-link');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Email me a link' }).click();
+
+  const admin = uniqueEmail(`library-admin-${tag}`);
+  createAdmin(admin, 'an admin passphrase');
+  const context = await browser.newContext();
+  const adminPage = await context.newPage();
+  await signIn(adminPage, admin, 'an admin passphrase');
+  await adminPage.goto('/admin/outbox');
+  const row = adminPage.getByRole('row').filter({ hasText: email }).filter({ hasText: 'Your sign-in link' });
+  const body = (await row.locator('pre').textContent()) ?? '';
+  await context.close();
+  const link = body.match(/https?:\/\/\S+\/account\/magic\?token=[0-9a-f]{64}/)?.[0];
+  expect(link, body).toBeTruthy();
+  await page.goto(link!);
+  await page.getByRole('button', { name: /Continue as/ }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+test('a buyer downloads an e-book from the library, and the downloads left drop by one', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail(`download-${testInfo.project.name}`);
+  await buyAndSignIn(page, browser, 'field-guide-to-quiet-software', email, testInfo.project.name);
+  await page.goto('/library');
+  const item = page.locator('.library__item').filter({ hasText: 'The Field Guide to Quiet Software' });
+  await expect(item.locator('.library__left')).toHaveText('5 of 5 downloads left');
+
+  const download = page.waitForEvent('download');
+  await item.getByRole('button', { name: 'Download field-guide-to-quiet-software.pdf' }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe('field-guide-to-quiet-software.pdf');
+  const bytes = readFileSync((await saved.path())!);
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  const expected = createHash('sha256').update(readFileSync(`${__dirname}/../../domain/demo/field-guide-to-quiet-software.pdf`)).digest('hex');
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(expected);
+
+  await page.goto('/library');
+  await expect(item.locator('.library__left')).toHaveText('4 of 5 downloads left');
+});
+
+test('an audio file plays in the library and playing does not count', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail(`listen-${testInfo.project.name}`);
+  await buyAndSignIn(page, browser, 'night-rain', email, testInfo.project.name);
+  await page.goto('/library');
+  const item = page.locator('.library__item').filter({ hasText: 'Night Rain' });
+  await item.getByRole('link', { name: 'Play night-rain.wav' }).click();
+  await expect(page).toHaveURL(/play=/);
+  const audio = page.locator('#player audio');
+  await expect(audio).toBeVisible();
+  if (testInfo.project.name === 'hydrated') {
+    // The browser fetches it with range requests and can seek.
+    await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.readyState)).toBeGreaterThan(0);
+    const duration = await audio.evaluate((a: HTMLAudioElement) => a.duration);
+    expect(duration).toBeGreaterThan(0);
+    await audio.evaluate((a: HTMLAudioElement) => { a.currentTime = a.duration / 2; });
+    await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime)).toBeGreaterThan(0);
+  }
+  await expect(item.locator('.library__left')).toHaveText('Unlimited downloads');
+});

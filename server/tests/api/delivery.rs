@@ -1,0 +1,304 @@
+//! Secure delivery over HTTP: minted download links that fetch exactly the
+//! file bought, under its own name, as often as the shop allows, by the buyer
+//! and nobody else; streams that play and never count.
+
+use crate::checkout::bought;
+use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
+use domain::entities::{delivery, entitlement, product_file};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+use sha2::Digest;
+
+/// The buyer's library: (entitlement, file) of the first file of `title`.
+async fn first_file(app: &TestApp, cookie: &str, title: &str) -> (String, String) {
+    let library: Value = app.call_json("library", &[], Some(cookie)).await;
+    let item = library["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == title)
+        .unwrap_or_else(|| panic!("{title} in {library}"));
+    (
+        item["entitlement"].as_str().unwrap().to_owned(),
+        item["files"][0]["file"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn download(app: &TestApp, cookie: &str, entitlement: &str, file: &str) -> reqwest::Response {
+    app.call(
+        "download",
+        &[("entitlement", entitlement), ("file", file)],
+        Some(cookie),
+    )
+    .await
+}
+
+on_both_databases!(a_buyer_downloads_exactly_the_file_bought_and_nobody_else_does);
+
+async fn a_buyer_downloads_exactly_the_file_bought_and_nobody_else_does(app: TestApp) {
+    let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "reader@example.com").await;
+    // A name with spaces, quotes and letters beyond ASCII.
+    let name = "Notes – \"été\" 2026.pdf";
+    let file = product_file::Entity::find()
+        .filter(product_file::Column::Filename.eq("field-guide-to-quiet-software.pdf"))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut renamed: product_file::ActiveModel = file.clone().into();
+    renamed.filename = Set(name.to_owned());
+    renamed.update(&app.db().await).await.unwrap();
+
+    let (entitlement, file_id) =
+        first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    let minted = download(&app, &buyer, &entitlement, &file_id).await;
+    assert_eq!(minted.status(), 200);
+    let minted: Value = minted.json().await.unwrap();
+    assert_eq!(minted["downloads_left"], 4);
+    let url = minted["url"].as_str().unwrap().to_owned();
+
+    let fetched = app.client.get(&url).send().await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(
+        fetched.headers()["content-disposition"],
+        "attachment; filename=\"Notes _ __t__ 2026.pdf\"; \
+         filename*=UTF-8''Notes%20%E2%80%93%20%22%C3%A9t%C3%A9%22%202026.pdf"
+    );
+    let bytes = fetched.bytes().await.unwrap();
+    assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), file.sha256);
+
+    // A range (a resumed download, a seek) goes straight to the store and
+    // counts nothing; minting again at once is the same delivery.
+    let ranged = app
+        .client
+        .get(&url)
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ranged.status(), 206);
+    assert_eq!(ranged.bytes().await.unwrap().len(), 100);
+    let again: Value = download(&app, &buyer, &entitlement, &file_id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["downloads_left"], 4);
+    let used = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.downloads_used, 1);
+    let log = delivery::Entity::find().all(&app.db().await).await.unwrap();
+    assert_eq!(log.len(), 2, "both mints are logged");
+    assert_eq!(log.iter().filter(|d| d.counted).count(), 1);
+    assert_eq!(log[0].product_file_id, file.id);
+
+    // A tampered link is refused by the store's S3.
+    let signature_at = url.find("X-Amz-Signature=").unwrap() + "X-Amz-Signature=".len();
+    let mut tampered = url.clone();
+    let flipped = if &url[signature_at..=signature_at] == "0" {
+        "1"
+    } else {
+        "0"
+    };
+    tampered.replace_range(signature_at..=signature_at, flipped);
+    assert_eq!(
+        app.client.get(&tampered).send().await.unwrap().status(),
+        403
+    );
+
+    // Someone else, signed in: 403; nobody signed in: 401.
+    let (_, other) = bought(&app, "mono-icons", "someone@example.com").await;
+    assert_eq!(
+        download(&app, &other, &entitlement, &file_id)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.call(
+            "download",
+            &[("entitlement", &entitlement), ("file", &file_id)],
+            None
+        )
+        .await
+        .status(),
+        401
+    );
+
+    // Refunded: the files are refused, saying why.
+    let admin = app.admin().await;
+    app.call(
+        "refund_order",
+        &[("order", &order.pid.to_string())],
+        Some(&admin),
+    )
+    .await;
+    app.await_payment_events("charge.refunded", 1).await;
+    let refused = download(&app, &buyer, &entitlement, &file_id).await;
+    assert_eq!(refused.status(), 409);
+    let refused: Value = refused.json().await.unwrap();
+    assert!(refused.to_string().contains("refunded"), "{refused}");
+}
+
+/// Runs every future together.
+async fn together<F: std::future::Future<Output = u16>>(futures: Vec<F>) -> Vec<u16> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<u16>> = vec![None; pinned.len()];
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, result) in pinned.iter_mut().zip(results.iter_mut()) {
+            if result.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *result = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+async fn parallel_mints_count_exactly_the_downloads_left(backend: Backend) {
+    // Every mint a delivery of its own (no window), to count requests.
+    let app = spawn_app_with(backend, &[("DOWNLINK_REDELIVERY_WINDOW_SECS", "0")]).await;
+    let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "many@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    let mints = (0..200)
+        .map(|_| {
+            let (app, buyer, entitlement, file) = (&app, &buyer, &entitlement, &file);
+            async move {
+                download(app, buyer, entitlement, file)
+                    .await
+                    .status()
+                    .as_u16()
+            }
+        })
+        .collect();
+    let statuses = together(mints).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 195);
+    let used = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.downloads_used, 5);
+    let refused: Value = download(&app, &buyer, &entitlement, &file)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .to_string()
+            .contains("No downloads left: all 5 were used."),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn parallel_mints_count_exactly_on_sqlite() {
+    parallel_mints_count_exactly_the_downloads_left(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn parallel_mints_count_exactly_on_postgres() {
+    parallel_mints_count_exactly_the_downloads_left(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn minting_again_counts_only_after_the_window() {
+    let app = spawn_app_with(Backend::Sqlite, &[("DOWNLINK_REDELIVERY_WINDOW_SECS", "1")]).await;
+    let (_, buyer) = bought(&app, "field-guide-to-quiet-software", "window@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    let left = |v: Value| v["downloads_left"].as_i64().unwrap();
+    let first = left(
+        download(&app, &buyer, &entitlement, &file)
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    let inside = left(
+        download(&app, &buyer, &entitlement, &file)
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let after = left(
+        download(&app, &buyer, &entitlement, &file)
+            .await
+            .json()
+            .await
+            .unwrap(),
+    );
+    assert_eq!((first, inside, after), (4, 4, 3));
+}
+
+#[tokio::test]
+async fn an_audio_file_streams_with_ranges_and_never_counts() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let (order, buyer) = bought(&app, "night-rain", "listener@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "Night Rain").await;
+    let library: Value = app
+        .call_json(
+            "library",
+            &[("play", &format!("{entitlement}.{file}"))],
+            Some(&buyer),
+        )
+        .await;
+    let player = &library["player"];
+    assert_eq!(player["kind"], "audio");
+    let url = player["url"].as_str().unwrap();
+    let ranged = app
+        .client
+        .get(url)
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ranged.status(), 206);
+    assert_eq!(ranged.headers()["content-type"], "audio/wav");
+    assert!(
+        ranged.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;")
+    );
+    let used = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.downloads_used, 0, "playing is not downloading");
+    // A file that is no audio or video does not play.
+    let (_, pdf_buyer) = bought(&app, "field-guide-to-quiet-software", "pdf@example.com").await;
+    let (entitlement, pdf) =
+        first_file(&app, &pdf_buyer, "The Field Guide to Quiet Software").await;
+    let refused = app
+        .call(
+            "library",
+            &[("play", &format!("{entitlement}.{pdf}"))],
+            Some(&pdf_buyer),
+        )
+        .await;
+    assert_eq!(refused.status(), 409);
+}
