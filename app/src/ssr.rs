@@ -54,6 +54,7 @@ pub struct Services {
     /// The payment provider's client (the sandbox's deliveries page).
     pub payments: domain::payments::Payments,
     pub delivery: domain::delivery::Delivery,
+    pub licenses: domain::licenses::Licenses,
 }
 
 /// The request's [`AppContext`], for calls anyone may make.

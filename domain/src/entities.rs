@@ -6,6 +6,7 @@ pub mod cart_item;
 pub mod delivery;
 pub mod discount_code;
 pub mod entitlement;
+pub mod license_activation;
 pub mod license_key;
 pub mod login_token;
 pub mod mail;

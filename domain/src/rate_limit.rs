@@ -48,6 +48,8 @@ pub enum Guarded {
     /// The return from checkout asking the provider how a payment stands
     /// (the page asks again every two seconds until it is confirmed).
     ConfirmCheckout,
+    /// The public license API (activate, validate, deactivate).
+    LicenseApi,
 }
 
 /// How many attempts one kind of request allows in a window: per client
@@ -74,6 +76,7 @@ impl Guarded {
             Self::PasswordChange => (10, 5, 5),
             Self::LinkLookup | Self::Checkout => (60, 60, 60),
             Self::ConfirmCheckout => (600, 600, 600),
+            Self::LicenseApi => (300, 300, 300),
         };
         let limit = |max| Limit { max, per };
         Limits {

@@ -74,3 +74,23 @@ test('an audio file plays in the library and playing does not count', async ({ p
   }
   await expect(item.locator('.library__left')).toHaveText('Unlimited downloads');
 });
+
+test('a buyer sees a license activation and deactivates it', async ({ page, browser, request }, testInfo) => {
+  const email = uniqueEmail(`license-${testInfo.project.name}`);
+  await buyAndSignIn(page, browser, 'pixel-sorter', email, testInfo.project.name);
+  await page.goto('/library');
+  const item = page.locator('.library__item').filter({ hasText: 'Pixel Sorter 2.1' });
+  const key = (await item.locator('.keys code').first().textContent()) ?? '';
+  expect(key).toMatch(/^([0-9A-Z]{4}-){5}[0-9A-Z]{4}$/);
+
+  // The app on the buyer's machine activates the key through the public API.
+  const activated = await request.post('/api/v1/licenses/activate', { data: { key, instance_name: 'studio-mac' } });
+  expect(activated.status()).toBe(200);
+  await page.goto('/library');
+  await expect(item.getByText('1 of 3 activations')).toBeVisible();
+  await expect(item.locator('.activations')).toContainText('studio-mac');
+  await item.getByRole('button', { name: 'Deactivate studio-mac' }).click();
+  await expect(page).toHaveURL(/\/library$/);
+  await expect(item.getByText('0 of 3 activations')).toBeVisible();
+  await expect(item.locator('.activations')).toHaveCount(0);
+});

@@ -1,3 +1,5 @@
+//! The delivery log, and license activations (an app instance using a key).
+//!
 //! The delivery log: every download link minted and every stream started,
 //! with the file version, address and browser. A download is counted once
 //! per delivery: minting the same file again within a short window (a resumed
@@ -54,10 +56,46 @@ impl MigrationTrait for Migration {
                     .col(Deliveries::CreatedAt)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LicenseActivations::Table)
+                    .col(
+                        big_integer(LicenseActivations::Id)
+                            .primary_key()
+                            .auto_increment(),
+                    )
+                    .col(big_integer(LicenseActivations::LicenseKeyId))
+                    .col(string_len(LicenseActivations::Instance, 64).unique_key())
+                    .col(string_len(LicenseActivations::Name, 200))
+                    .col(timestamp_with_time_zone(LicenseActivations::CreatedAt))
+                    .col(timestamp_with_time_zone_null(
+                        LicenseActivations::ValidatedAt,
+                    ))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("license_activations_key")
+                            .from(LicenseActivations::Table, LicenseActivations::LicenseKeyId)
+                            .to(LicenseKeys::Table, LicenseKeys::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .index(
+                        Index::create()
+                            .name("license_activations_once_per_name")
+                            .col(LicenseActivations::LicenseKeyId)
+                            .col(LicenseActivations::Name)
+                            .unique(),
+                    )
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(LicenseActivations::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(Deliveries::Table).to_owned())
             .await
@@ -83,4 +121,21 @@ enum Deliveries {
     Ip,
     UserAgent,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LicenseKeys {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum LicenseActivations {
+    Table,
+    Id,
+    LicenseKeyId,
+    Instance,
+    Name,
+    CreatedAt,
+    ValidatedAt,
 }

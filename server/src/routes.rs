@@ -7,6 +7,7 @@
 pub mod client;
 mod headers;
 mod health;
+mod licenses;
 mod middleware;
 mod origin_check;
 pub mod page_cache;
@@ -70,6 +71,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/webhooks/stripe", post(webhooks::stripe))
+        .merge(licenses::router())
         .nest("/pkg", pkg);
     if let Some(sandbox) = &state.sandbox {
         router = router.nest_service("/sandbox", sandbox.router());

@@ -89,6 +89,8 @@ pub struct AppState {
     pub payments: domain::payments::Payments,
     /// Where webhook events are recorded.
     pub inbox: domain::payments::Inbox,
+    /// The public license API's service.
+    pub licenses: domain::licenses::Licenses,
     /// The embedded payment sandbox, mounted at `/sandbox` when it runs.
     pub sandbox: Option<sandbox::Sandbox>,
 }
@@ -188,6 +190,7 @@ impl Application {
                     public_url.clone(),
                 ),
                 payments: payments.clone(),
+                licenses: domain::licenses::Licenses::new(db.clone(), clock.clone()),
                 delivery: domain::delivery::Delivery::new(
                     db.clone(),
                     storage.clone(),
@@ -201,6 +204,7 @@ impl Application {
             assets: crate::bundle::assets(&settings.site_dir.join("pkg")).into(),
             flash_key,
             inbox: inbox.clone(),
+            licenses: domain::licenses::Licenses::new(db.clone(), clock.clone()),
             clock,
             payments,
             sandbox: sandbox.clone(),

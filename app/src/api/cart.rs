@@ -129,6 +129,17 @@ pub async fn library(play: Option<String>) -> Result<LibraryView, AppError> {
     Ok(view)
 }
 
+/// Frees one of the buyer's license activations (a machine sold or wiped).
+#[server(prefix = "/api", endpoint = "deactivate_instance", output = crate::codec::Answer)]
+pub async fn deactivate_instance(instance: String) -> Result<(), AppError> {
+    let (ctx, user) = crate::ssr::customer().await?;
+    ctx.licenses
+        .deactivate_for(Some(user.id), &instance)
+        .await?;
+    leptos_axum::redirect("/library");
+    Ok(())
+}
+
 /// Mints a download link for a file of the buyer's purchase and sends the
 /// browser there (a POST, so link previews and mail scanners cannot spend
 /// downloads).

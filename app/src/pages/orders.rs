@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{Download, confirm_checkout, library, receipt};
+use crate::api::{DeactivateInstance, Download, confirm_checkout, library, receipt};
 use crate::components::error_notice::ErrorNotice;
 use crate::views::{LibraryItemView, LibraryView, OrderStatus, ReceiptView};
 use leptos::server_fn::ServerFn;
@@ -228,8 +228,11 @@ fn Owned(item: LibraryItemView) -> impl IntoView {
         downloads,
         keys,
         files,
+        activations,
+        activation_limit,
     } = item;
     let download = <Download as ServerFn>::PATH;
+    let deactivate = <DeactivateInstance as ServerFn>::PATH;
     view! {
         <li class="library__item">
             <h2><a href=format!("/products/{slug}")>{title}</a></h2>
@@ -268,6 +271,20 @@ fn Owned(item: LibraryItemView) -> impl IntoView {
             {(!keys.is_empty()).then(|| view! {
                 <ul class="keys" aria-label="License keys">
                     {keys.into_iter().map(|key| view! { <li><code>{key}</code></li> }).collect_view()}
+                </ul>
+            })}
+            {activation_limit.map(|limit| view! { <p class="form__hint">{limit}</p> })}
+            {(!activations.is_empty()).then(|| view! {
+                <ul class="activations" aria-label="Activations">
+                    {activations.into_iter().map(|a| view! {
+                        <li>
+                            {a.name.clone()} " · since " {a.since}
+                            <form class="form--inline" method="post" action=deactivate>
+                                <input type="hidden" name="instance" value=a.instance/>
+                                <button class="button button--quiet" type="submit" aria-label=format!("Deactivate {}", a.name)>"Deactivate"</button>
+                            </form>
+                        </li>
+                    }).collect_view()}
                 </ul>
             })}
         </li>

@@ -238,6 +238,20 @@ pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView
             .map(|entry| {
                 let e = &entry.entitlement;
                 LibraryItemView {
+                    activations: entry
+                        .activations
+                        .iter()
+                        .map(|a| crate::views::ActivationView {
+                            instance: a.instance.clone(),
+                            name: a.name.clone(),
+                            since: when(a.created_at),
+                        })
+                        .collect(),
+                    activation_limit: entry
+                        .keys
+                        .first()
+                        .and_then(|k| k.activation_limit)
+                        .map(|limit| format!("{} of {limit} activations", entry.activations.len())),
                     entitlement: e.pid.to_string(),
                     downloads: match e.download_limit {
                         Some(limit) => format!(
@@ -508,4 +522,15 @@ pub async fn player(
         url,
         kind: shown.plays_as.clone().unwrap_or_else(|| "audio".to_owned()),
     })
+}
+
+impl From<domain::licenses::LicenseError> for AppError {
+    fn from(err: domain::licenses::LicenseError) -> Self {
+        use domain::licenses::LicenseError as E;
+        match err {
+            E::NotActivated | E::Invalid => Self::NotFound,
+            E::Db(err) => internal(err),
+            other => Self::Conflict(other.to_string()),
+        }
+    }
 }

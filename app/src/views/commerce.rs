@@ -98,6 +98,18 @@ pub struct LibraryItemView {
     pub downloads: String,
     pub keys: Vec<String>,
     pub files: Vec<LibraryFileView>,
+    /// The instances the license keys are activated on.
+    pub activations: Vec<ActivationView>,
+    /// "1 of 3 activations" when the keys have a limit.
+    pub activation_limit: Option<String>,
+}
+
+/// An app instance a license key is activated on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationView {
+    pub instance: String,
+    pub name: String,
+    pub since: String,
 }
 
 /// A file of a purchase: its newest version.

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::{OrderError, Orders};
 use crate::entities::{
-    entitlement, license_key, order, order_item, payment_event, product, product_file, refund, user,
+    entitlement, license_activation, license_key, order, order_item, payment_event, product,
+    product_file, refund, user,
 };
 
 /// An order with its lines.
@@ -38,6 +39,8 @@ pub struct LibraryEntry {
     /// The files it gives: the newest version of each, and whether that
     /// version came after the purchase.
     pub files: Vec<(product_file::Model, bool)>,
+    /// The instances its license keys are activated on.
+    pub activations: Vec<license_activation::Model>,
 }
 
 /// What the admin's order list shows.
@@ -156,7 +159,7 @@ impl Orders {
             let Some(order) = orders.iter().find(|o| o.id == entitlement.order_id) else {
                 continue;
             };
-            let keys = keys
+            let keys: Vec<license_key::Model> = keys
                 .iter()
                 .filter(|k| k.entitlement_id == entitlement.id)
                 .cloned()
@@ -169,7 +172,14 @@ impl Orders {
                     (file, updated)
                 })
                 .collect();
+            let key_ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+            let activations = license_activation::Entity::find()
+                .filter(license_activation::Column::LicenseKeyId.is_in(key_ids))
+                .order_by_asc(license_activation::Column::Id)
+                .all(&self.db)
+                .await?;
             entries.push(LibraryEntry {
+                activations,
                 order_number: order.number.clone(),
                 entitlement,
                 product,

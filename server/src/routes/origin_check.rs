@@ -22,7 +22,10 @@ pub async fn refuse_cross_site(
     request: Request,
     next: Next,
 ) -> Response {
-    if is_cross_site(request.method(), request.headers(), &origin.0) {
+    // The public JSON API (`/api/v1/…`) takes no cookies, only what is in the
+    // request (a license key): other sites' apps may call it (CORS).
+    let public_api = request.uri().path().starts_with("/api/v1/");
+    if !public_api && is_cross_site(request.method(), request.headers(), &origin.0) {
         tracing::warn!(
             origin = ?request.headers().get(header::ORIGIN),
             "refused a cross-site request"

@@ -21,6 +21,7 @@ mod editor;
 mod external_s3;
 mod forms;
 mod health;
+mod licenses;
 mod media;
 mod pages;
 mod payments;
