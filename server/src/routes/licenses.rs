@@ -185,19 +185,15 @@ async fn activate(
         Ok(body) => body,
         Err(response) => return *response,
     };
-    match state
+    let done = state
         .licenses
         .activate(&body.key, &body.instance_name, body.product.as_deref())
-        .await
-    {
-        Ok(done) => Json(ActivateResponse {
-            instance_id: done.instance,
-            activations_used: done.used,
-            activations_limit: done.limit,
-        })
-        .into_response(),
-        Err(err) => refused(&err),
-    }
+        .await;
+    respond(done.map(|done| ActivateResponse {
+        instance_id: done.instance,
+        activations_used: done.used,
+        activations_limit: done.limit,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/licenses/validate", request_body = ValidateRequest,
@@ -218,25 +214,15 @@ async fn validate(
         Ok(body) => body,
         Err(response) => return *response,
     };
-    match state
-        .licenses
-        .validate(
-            &body.key,
-            body.instance_id.as_deref(),
-            body.product.as_deref(),
-        )
-        .await
-    {
-        Ok(valid) => Json(ValidateResponse {
-            valid: true,
-            product: valid.product,
-            expires: valid.expires.map(|at| at.to_rfc3339()),
-            activations_used: valid.used,
-            activations_limit: valid.limit,
-        })
-        .into_response(),
-        Err(err) => refused(&err),
-    }
+    let (instance, product) = (body.instance_id.as_deref(), body.product.as_deref());
+    let valid = state.licenses.validate(&body.key, instance, product).await;
+    respond(valid.map(|valid| ValidateResponse {
+        valid: true,
+        product: valid.product,
+        expires: valid.expires.map(|at| at.to_rfc3339()),
+        activations_used: valid.used,
+        activations_limit: valid.limit,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/licenses/deactivate", request_body = DeactivateRequest,
@@ -255,16 +241,20 @@ async fn deactivate(
         Ok(body) => body,
         Err(response) => return *response,
     };
-    match state
+    let used = state
         .licenses
         .deactivate(&body.key, &body.instance_id)
-        .await
-    {
-        Ok(used) => Json(DeactivateResponse {
-            deactivated: true,
-            activations_used: used,
-        })
-        .into_response(),
+        .await;
+    respond(used.map(|used| DeactivateResponse {
+        deactivated: true,
+        activations_used: used,
+    }))
+}
+
+/// The answer, or the error in the API's shape.
+fn respond<T: Serialize>(result: Result<T, LicenseError>) -> Response {
+    match result {
+        Ok(body) => Json(body).into_response(),
         Err(err) => refused(&err),
     }
 }

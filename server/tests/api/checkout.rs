@@ -380,7 +380,8 @@ async fn the_same_event_delivered_a_hundred_times_fulfils_once(app: TestApp) {
         "checkout.session.completed",
         paid_session(&order, &session, "pi_replayed"),
     );
-    let statuses = join_concurrently((0..100).map(|_| deliver(&app, &completed)).collect()).await;
+    let statuses =
+        crate::helpers::all_at_once((0..100).map(|_| deliver(&app, &completed)).collect()).await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(entitlements(&app, order.id).await.len(), 1);
     assert_eq!(receipts_to(&app, "replay@example.com").await, 1);
@@ -491,7 +492,7 @@ async fn a_code_with_one_redemption_left_is_redeemed_once_by_twenty_checkouts(ap
                 .as_u16()
         }
     });
-    let statuses = join_concurrently(checkouts.collect()).await;
+    let statuses = crate::helpers::all_at_once(checkouts.collect()).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         1,
@@ -514,30 +515,6 @@ async fn a_code_with_one_redemption_left_is_redeemed_once_by_twenty_checkouts(ap
         .await
         .unwrap();
     assert_eq!(discounted, 1);
-}
-
-/// Polls every future together until all are done.
-async fn join_concurrently<F: std::future::Future<Output = u16>>(futures: Vec<F>) -> Vec<u16> {
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<u16>> = vec![None; pinned.len()];
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, result) in pinned.iter_mut().zip(results.iter_mut()) {
-            if result.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *result = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 async fn an_unpaid_session_expires_and_the_cart_is_kept(app: TestApp) {

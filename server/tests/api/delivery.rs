@@ -144,30 +144,6 @@ async fn a_buyer_downloads_exactly_the_file_bought_and_nobody_else_does(app: Tes
     assert!(refused.to_string().contains("refunded"), "{refused}");
 }
 
-/// Runs every future together.
-async fn together<F: std::future::Future<Output = u16>>(futures: Vec<F>) -> Vec<u16> {
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<u16>> = vec![None; pinned.len()];
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, result) in pinned.iter_mut().zip(results.iter_mut()) {
-            if result.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *result = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().map(Option::unwrap_or_default).collect()
-}
-
 async fn parallel_mints_count_exactly_the_downloads_left(backend: Backend) {
     // Every mint a delivery of its own (no window), to count requests.
     let app = spawn_app_with(backend, &[("DOWNLINK_REDELIVERY_WINDOW_SECS", "0")]).await;
@@ -184,7 +160,7 @@ async fn parallel_mints_count_exactly_the_downloads_left(backend: Backend) {
             }
         })
         .collect();
-    let statuses = together(mints).await;
+    let statuses = crate::helpers::all_at_once(mints).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         5,

@@ -130,7 +130,7 @@ async fn a_key_activates_within_its_limit_validates_and_deactivates(app: TestApp
             }
         })
         .collect();
-    let results = together(attempts).await;
+    let results = crate::helpers::all_at_once(attempts).await;
     assert_eq!(results.iter().filter(|(s, _)| *s == 200).count(), 3);
     assert!(
         results
@@ -193,31 +193,6 @@ async fn a_key_activates_within_its_limit_validates_and_deactivates(app: TestApp
         (status, revoked["error"]["code"].as_str()),
         (403, Some("revoked"))
     );
-}
-
-async fn together<F: std::future::Future<Output = (u16, Value)>>(
-    futures: Vec<F>,
-) -> Vec<(u16, Value)> {
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<(u16, Value)>> = vec![None; pinned.len()];
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, result) in pinned.iter_mut().zip(results.iter_mut()) {
-            if result.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *result = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 #[tokio::test]
