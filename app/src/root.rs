@@ -133,7 +133,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::admin_outbox::AdminOutboxPage;
     use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
     use crate::pages::admin_sales::{
-        AdminDiscountsPage, AdminOrderPage, AdminOrdersPage, AdminWebhooksPage,
+        AdminDiscountsPage, AdminDownloadsPage, AdminOrderPage, AdminOrdersPage, AdminWebhooksPage,
     };
     use leptos_router::components::{Outlet, ParentRoute};
     view! {
@@ -147,6 +147,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("orders/:id") view=AdminOrderPage ssr=SsrMode::Async/>
             <Route path=path!("discounts") view=AdminDiscountsPage ssr=SsrMode::Async/>
             <Route path=path!("webhooks") view=AdminWebhooksPage ssr=SsrMode::Async/>
+            <Route path=path!("downloads") view=AdminDownloadsPage ssr=SsrMode::Async/>
         </ParentRoute>
     }
     .into_inner()

@@ -55,6 +55,7 @@ pub struct Services {
     pub payments: domain::payments::Payments,
     pub delivery: domain::delivery::Delivery,
     pub licenses: domain::licenses::Licenses,
+    pub grants: domain::grants::Grants,
 }
 
 /// The request's [`AppContext`], for calls anyone may make.

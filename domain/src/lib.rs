@@ -13,6 +13,7 @@ pub mod demo;
 pub mod discounts;
 pub mod entities;
 pub mod gallery;
+pub mod grants;
 pub mod images;
 pub mod licenses;
 pub mod mail;

@@ -27,6 +27,17 @@ use crate::entities::{order, order_item, user};
 use crate::payments::{LineItem, NewCheckout, Payments, PaymentsError};
 
 pub use fulfilment::{Applied, apply_event, settle_waiting};
+
+/// Fulfils an order with nothing to pay (a gift an admin grants), in the
+/// caller's transaction.
+pub async fn fulfil_free(
+    conn: &impl sea_orm::ConnectionTrait,
+    order: &order::Model,
+    now: DateTime<Utc>,
+    public_url: &str,
+) -> Result<bool, DbErr> {
+    fulfilment::fulfil(conn, order, None, now, public_url).await
+}
 pub use queries::{Detail, LibraryEntry, OrderFilter, Receipt, ReceiptLine};
 
 /// Why an order could not be placed, confirmed or refunded.

@@ -78,3 +78,22 @@ test('a buyer sees a license activation and deactivates it', async ({ page, brow
   await expect(item.getByText('0 of 3 activations')).toBeVisible();
   await expect(item.locator('.activations')).toHaveCount(0);
 });
+
+test('a used-up download limit says so', async ({ page, browser }, testInfo) => {
+  const email = uniqueEmail(`limit-${testInfo.project.name}`);
+  await buyAndSignIn(page, browser, 'harbour-at-dusk', email, testInfo.project.name);
+  await page.goto('/library');
+  const item = page.locator('.library__item').filter({ hasText: 'Harbour at Dusk' });
+  await expect(item.locator('.library__left')).toHaveText('3 of 3 downloads left');
+  const button = item.getByRole('button', { name: /^Download / });
+  for (let n = 0; n < 3; n++) {
+    const download = page.waitForEvent('download');
+    await button.click();
+    await download;
+  }
+  await page.goto('/library');
+  await expect(item.locator('.library__left')).toHaveText('0 of 3 downloads left');
+  await button.click();
+  await expect(page).toHaveURL(/\/library$/);
+  await expect(page.getByRole('alert')).toHaveText('No downloads left: all 3 were used.');
+});

@@ -5,6 +5,7 @@
 //! tracing, timeouts, body limits and panic recovery.
 
 pub mod client;
+mod downloads_csv;
 mod headers;
 mod health;
 mod licenses;
@@ -72,6 +73,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         .route("/readyz", get(health::readyz))
         .route("/webhooks/stripe", post(webhooks::stripe))
         .merge(licenses::router())
+        .route("/admin/downloads.csv", get(downloads_csv::export))
         .nest("/pkg", pkg);
     if let Some(sandbox) = &state.sandbox {
         router = router.nest_service("/sandbox", sandbox.router());

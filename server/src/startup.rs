@@ -191,6 +191,7 @@ impl Application {
                 ),
                 payments: payments.clone(),
                 licenses: domain::licenses::Licenses::new(db.clone(), clock.clone()),
+                grants: domain::grants::Grants::new(db.clone(), clock.clone(), public_url.clone()),
                 delivery: domain::delivery::Delivery::new(
                     db.clone(),
                     storage.clone(),

@@ -106,3 +106,51 @@ pub async fn resend_webhook(delivery: String) -> Result<(), AppError> {
     leptos_axum::redirect("/admin/webhooks?resent=1");
     Ok(())
 }
+
+/// Changes one purchase by hand: `downloads` more downloads, `days` more
+/// access, `revoke` or `restore` it.
+#[server(prefix = "/api", endpoint = "adjust_entitlement", output = crate::codec::Answer)]
+pub async fn adjust_entitlement(
+    order: String,
+    entitlement: String,
+    action: String,
+    amount: Option<i32>,
+) -> Result<(), AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let pid = crate::ssr::parse_id(&entitlement)?;
+    match action.as_str() {
+        "downloads" => ctx.grants.add_downloads(pid, amount.unwrap_or(0)).await?,
+        "days" => ctx.grants.extend_access(pid, amount.unwrap_or(0)).await?,
+        "revoke" | "restore" => ctx.grants.set_revoked(pid, action == "revoke").await?,
+        _ => return Err(AppError::Validation("Unknown change.".into())),
+    }
+    leptos_axum::redirect(&format!("/admin/orders/{}", crate::ssr::parse_id(&order)?));
+    Ok(())
+}
+
+/// Gives a product to an address (a gift, a support case): a free order with
+/// the usual receipt mail.
+#[server(prefix = "/api", endpoint = "grant_product", output = crate::codec::Answer)]
+pub async fn grant_product(email: String, product: String) -> Result<(), AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let order = ctx.grants.grant(&email, &product).await?;
+    leptos_axum::redirect(&format!("/admin/orders/{order}"));
+    Ok(())
+}
+
+/// The delivery log, newest first, filtered.
+#[server(prefix = "/api", endpoint = "admin_downloads", output = crate::codec::Answer)]
+pub async fn admin_downloads(
+    product: Option<String>,
+    buyer: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<Vec<crate::views::DeliveryRowView>, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let filter = crate::ssr::commerce::log_filter(product, buyer, from, until);
+    let rows = ctx.delivery.log(&filter, 200).await?;
+    Ok(rows
+        .iter()
+        .map(crate::ssr::commerce::delivery_row)
+        .collect())
+}

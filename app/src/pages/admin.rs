@@ -29,6 +29,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <a href="/admin/products">"Products"</a> " · "
                                 <a href="/admin/discounts">"Discount codes"</a> " · "
                                 <a href="/admin/webhooks">"Webhooks"</a> " · "
+                                <a href="/admin/downloads">"Downloads"</a> " · "
                                 <a href="/admin/outbox">"Mail outbox"</a>
                             </p>
                         }.into_any(),

@@ -10,8 +10,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
-    CreateDiscount, DisableDiscount, RefundOrder, ResendWebhook, admin_discounts, admin_order,
-    admin_orders, admin_webhooks,
+    AdjustEntitlement, CreateDiscount, DisableDiscount, GrantProduct, RefundOrder, ResendWebhook,
+    admin_discounts, admin_downloads, admin_order, admin_orders, admin_webhooks,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
@@ -27,6 +27,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
         move || (query.read().get("q"), query.read().get("status")),
         |(q, status)| admin_orders(q, status),
     );
+    let grant = <GrantProduct as ServerFn>::PATH;
     let q = move || query.read().get("q").unwrap_or_default();
     let status = move || query.read().get("status").unwrap_or_default();
     view! {
@@ -45,6 +46,17 @@ pub fn AdminOrdersPage() -> impl IntoView {
                 </select>
                 <button class="button button--quiet" type="submit">"Search"</button>
             </form>
+            <details class="grant">
+                <summary>"Give a product to someone"</summary>
+                <form class="form form--inline" method="post" action=grant>
+                    <label for="grant-email">"Email"</label>
+                    <input id="grant-email" name="email" type="email" required/>
+                    <label for="grant-product">"Product slug"</label>
+                    <input id="grant-product" name="product" required/>
+                    <button class="button" type="submit">"Give"</button>
+                </form>
+                <p class="form__hint">"A free order: the address gets the usual receipt mail with a link to its library."</p>
+            </details>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match orders.await {
@@ -109,6 +121,7 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
         refunds,
     } = order;
     let pid = receipt.order.clone();
+    let order_pid = pid.clone();
     let items: Vec<(i64, String)> = receipt
         .lines
         .iter()
@@ -129,8 +142,44 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
             </form>
         }
     };
+    let adjust = <AdjustEntitlement as ServerFn>::PATH;
+    let controls: Vec<(String, String, bool)> = receipt
+        .lines
+        .iter()
+        .filter_map(|line| Some((line.entitlement.clone()?, line.title.clone(), line.revoked)))
+        .collect();
     view! {
         <Receipt receipt for_admin=true/>
+        {(!controls.is_empty()).then(|| view! {
+            <section class="panel panel--wide">
+                <h2>"Access"</h2>
+                {controls.into_iter().map(|(entitlement, title, revoked)| {
+                    let form = |action: &'static str, label: String, amount: Option<&'static str>, quiet: bool| view! {
+                        <form class="form--inline" method="post" action=adjust>
+                            <input type="hidden" name="order" value=order_pid.clone()/>
+                            <input type="hidden" name="entitlement" value=entitlement.clone()/>
+                            <input type="hidden" name="action" value=action/>
+                            {amount.map(|default| view! {
+                                <input class="cart__quantity" name="amount" type="number" min="1" value=default aria-label=label.clone()/>
+                            })}
+                            <button class=if quiet { "button button--quiet" } else { "button button--danger" } type="submit">{label.clone()}</button>
+                        </form>
+                    };
+                    view! {
+                        <div class="access">
+                            <h3>{title.clone()}</h3>
+                            {form("downloads", format!("Add downloads to {title}"), Some("5"), true)}
+                            {form("days", format!("Extend access to {title} by days"), Some("30"), true)}
+                            {if revoked {
+                                form("restore", format!("Restore {title}"), None, true)
+                            } else {
+                                form("revoke", format!("Revoke {title}"), None, false)
+                            }}
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        })}
         {refundable.then(|| view! {
             <section class="panel">
                 <h2>"Refund"</h2>
@@ -302,6 +351,70 @@ pub fn AdminDiscountsPage() -> impl IntoView {
                     <button class="button" type="submit">"Create code"</button>
                 </form>
             </section>
+        </div>
+    }
+}
+
+/// `/admin/downloads?product=&buyer=&from=&until=`: the delivery log, and
+/// the same as CSV.
+#[component]
+pub fn AdminDownloadsPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |name: &str| query.read().get(name);
+    let rows = Resource::new(
+        move || (get("product"), get("buyer"), get("from"), get("until")),
+        |(product, buyer, from, until)| admin_downloads(product, buyer, from, until),
+    );
+    let csv = move || {
+        let q = query.read();
+        let pairs: Vec<String> = ["product", "buyer", "from", "until"]
+            .iter()
+            .filter_map(|name| Some(format!("{name}={}", q.get(name)?)))
+            .collect();
+        format!("/admin/downloads.csv?{}", pairs.join("&"))
+    };
+    view! {
+        <Title text="Downloads"/>
+        <div class="container">
+            <h1 class="page-title">"Downloads"</h1>
+            <form class="form form--inline" method="get" action="/admin/downloads">
+                <label for="product">"Product slug"</label>
+                <input id="product" name="product" value=move || get("product")/>
+                <label for="buyer">"Buyer"</label>
+                <input id="buyer" name="buyer" value=move || get("buyer")/>
+                <label for="from">"From"</label>
+                <input id="from" name="from" type="date" value=move || get("from")/>
+                <label for="until">"Until"</label>
+                <input id="until" name="until" type="date" value=move || get("until")/>
+                <button class="button button--quiet" type="submit">"Filter"</button>
+                <a class="button button--quiet" href=csv rel="external" download="">"CSV"</a>
+            </form>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) => view! {
+                            <div class="table-scroll">
+                            <table class="files__table downloads">
+                                <thead><tr><th scope="col">"When"</th><th scope="col">"Buyer"</th><th scope="col">"Product"</th><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <td>{r.at}</td>
+                                            <td>{r.buyer}</td>
+                                            <td>{r.product}</td>
+                                            <td>{r.file} " (v" {r.version} ")"</td>
+                                            <td>{r.kind} {(!r.counted).then_some(" (not counted)")}</td>
+                                            <td>{r.ip}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </div>
     }
 }

@@ -194,6 +194,11 @@ pub fn receipt_view(receipt: &Receipt) -> ReceiptView {
                 refunded: line.item.refunded_at.is_some(),
                 keys: line.keys.iter().map(|k| k.key.clone()).collect(),
                 access: line.entitlement.as_ref().map(access_words),
+                entitlement: line.entitlement.as_ref().map(|e| e.pid.to_string()),
+                revoked: line
+                    .entitlement
+                    .as_ref()
+                    .is_some_and(|e| e.revoked_at.is_some()),
             })
             .collect(),
         subtotal: money(order.subtotal_minor),
@@ -532,5 +537,51 @@ impl From<domain::licenses::LicenseError> for AppError {
             E::Db(err) => internal(err),
             other => Self::Conflict(other.to_string()),
         }
+    }
+}
+
+impl From<domain::grants::GrantError> for AppError {
+    fn from(err: domain::grants::GrantError) -> Self {
+        use domain::grants::GrantError as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::Db(err) => internal(err),
+            other => Self::Validation(other.to_string()),
+        }
+    }
+}
+
+/// The admin's log filters from the page's query (dates as `YYYY-MM-DD`, UTC).
+pub fn log_filter(
+    product: Option<String>,
+    buyer: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> domain::delivery::LogFilter {
+    let day = |text: Option<String>| {
+        chrono::NaiveDate::parse_from_str(text?.trim(), "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
+    };
+    domain::delivery::LogFilter {
+        product,
+        buyer,
+        from: day(from),
+        // Through the end of that day.
+        until: day(until).map(|d| d + chrono::Duration::days(1)),
+    }
+}
+
+pub fn delivery_row(row: &domain::delivery::LogRow) -> crate::views::DeliveryRowView {
+    crate::views::DeliveryRowView {
+        at: when(row.at),
+        buyer: row.buyer.clone(),
+        product: row.product.clone(),
+        file: row.file.clone(),
+        version: row.version,
+        kind: row.kind.clone(),
+        counted: row.counted,
+        ip: row.ip.clone(),
     }
 }

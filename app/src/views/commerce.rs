@@ -70,6 +70,23 @@ pub struct ReceiptLineView {
     /// The entitlement it granted, in words (downloads used of the limit,
     /// access window, revoked), once paid.
     pub access: Option<String>,
+    /// That entitlement's public id (the admin's controls name it).
+    pub entitlement: Option<String>,
+    /// Whether it is revoked (the admin may restore it unless refunded).
+    pub revoked: bool,
+}
+
+/// A delivery in the admin's log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRowView {
+    pub at: String,
+    pub buyer: String,
+    pub product: String,
+    pub file: String,
+    pub version: i32,
+    pub kind: String,
+    pub counted: bool,
+    pub ip: String,
 }
 
 /// The buyer's library.

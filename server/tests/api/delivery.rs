@@ -278,3 +278,118 @@ async fn an_audio_file_streams_with_ranges_and_never_counts() {
         .await;
     assert_eq!(refused.status(), 409);
 }
+
+#[tokio::test]
+async fn the_admin_adjusts_access_grants_a_product_and_reads_the_delivery_log() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "support@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    assert_eq!(
+        download(&app, &buyer, &entitlement, &file).await.status(),
+        200
+    );
+    let admin = app.admin().await;
+    let adjust = |action: &'static str, amount: Option<&'static str>| {
+        let mut form = vec![
+            ("order", order.pid.to_string()),
+            ("entitlement", entitlement.clone()),
+            ("action", action.to_owned()),
+        ];
+        if let Some(amount) = amount {
+            form.push(("amount", amount.to_owned()));
+        }
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("adjust_entitlement", &form, Some(&admin))
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(adjust("downloads", Some("5")).await, 200);
+    let library: Value = app.call_json("library", &[], Some(&buyer)).await;
+    assert_eq!(library["items"][0]["downloads"], "9 of 10 downloads left");
+    assert_eq!(adjust("days", Some("30")).await, 400, "access does not end");
+    assert_eq!(adjust("revoke", None).await, 200);
+    let refused = download(&app, &buyer, &entitlement, &file).await;
+    assert_eq!(refused.status(), 409);
+    assert!(refused.text().await.unwrap().contains("withdrawn"));
+    assert_eq!(adjust("restore", None).await, 200);
+    assert_eq!(
+        download(&app, &buyer, &entitlement, &file).await.status(),
+        200
+    );
+    // Customers cannot.
+    let customer = app
+        .call(
+            "adjust_entitlement",
+            &[
+                ("order", &order.pid.to_string()),
+                ("entitlement", &entitlement),
+                ("action", "downloads"),
+                ("amount", "9"),
+            ],
+            Some(&buyer),
+        )
+        .await;
+    assert_eq!(customer.status(), 403);
+
+    // A gift: a free order, the usual receipt, the product in the library.
+    let granted = app
+        .call(
+            "grant_product",
+            &[("email", "friend@example.com"), ("product", "mono-icons")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(granted.status(), 200);
+    let gifts = app.outbox(100).await;
+    assert!(
+        gifts
+            .iter()
+            .any(|m| m.to_address == "friend@example.com" && m.subject.starts_with("Your receipt"))
+    );
+
+    // The log, filtered, and as CSV.
+    let rows: Value = app
+        .call_json(
+            "admin_downloads",
+            &[
+                ("buyer", "support@"),
+                ("product", "field-guide-to-quiet-software"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "the refused mint is not a delivery");
+    assert!(
+        rows.iter().all(|r| r["buyer"] == "support@example.com"
+            && r["file"] == "field-guide-to-quiet-software.pdf")
+    );
+    let csv = app
+        .client
+        .get(format!(
+            "{}/admin/downloads.csv?buyer=support%40",
+            app.address
+        ))
+        .header("cookie", format!("downlink_session={admin}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("time,buyer,product,file,version,kind,counted,ip,user_agent\r\n"));
+    assert_eq!(csv.lines().count(), 3);
+    let as_customer = app
+        .client
+        .get(format!("{}/admin/downloads.csv", app.address))
+        .header("cookie", format!("downlink_session={buyer}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_customer.status(), 403);
+    assert_eq!(app.get("/admin/downloads.csv").await.status(), 401);
+}
