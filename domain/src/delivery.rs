@@ -22,8 +22,9 @@ use crate::storage::{Storage, StorageError, download_lifetime};
 /// Minting the same file again within this long does not count again.
 pub const REDELIVERY_WINDOW: Duration = Duration::minutes(10);
 
-/// How long a stream link lives.
-const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(4 * 3600);
+/// How long a stream link lives: long enough to listen or watch, short
+/// enough that it is no way around a download limit (the page mints another).
+const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// Why a file was not delivered, each in words the buyer understands.
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +157,9 @@ impl Delivery {
                 .filter(delivery::Column::EntitlementId.eq(granted.id))
                 .filter(delivery::Column::Filename.eq(file.filename.clone()))
                 .filter(delivery::Column::Kind.eq("download"))
+                // Anchored to the delivery that counted: re-minting does not
+                // keep a window open for ever.
+                .filter(delivery::Column::Counted.eq(true))
                 .filter(delivery::Column::CreatedAt.gt(now - self.window))
                 .count(&txn)
                 .await?
@@ -184,15 +188,19 @@ impl Delivery {
         }
         log(&txn, who, &granted, &file, "download", !again, now).await?;
         let used = granted.downloads_used + i32::from(!again);
-        txn.commit().await?;
+        // Signed (locally) before the count is kept: a link that cannot be
+        // made costs no download. Never beyond the end of access.
+        let lifetime = match granted.access_until {
+            Some(until) => {
+                download_lifetime(file.size_bytes).min((until - now).to_std().unwrap_or_default())
+            }
+            None => download_lifetime(file.size_bytes),
+        };
         let url = self
             .storage
-            .download_url(
-                &file.s3_key,
-                &file.filename,
-                download_lifetime(file.size_bytes),
-            )
+            .download_url(&file.s3_key, &file.filename, lifetime)
             .await?;
+        txn.commit().await?;
         Ok(Minted {
             url,
             downloads_left: granted
@@ -373,10 +381,16 @@ impl Delivery {
 /// The log as CSV (RFC 4180), a header line first.
 pub fn log_csv(rows: &[LogRow]) -> String {
     let field = |value: &str| {
+        // A leading = + - @ would be run as a formula by a spreadsheet.
+        let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{value}")
+        } else {
+            value.to_owned()
+        };
         if value.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", value.replace('"', "\"\""))
         } else {
-            value.to_owned()
+            value
         }
     };
     let mut out = String::from("time,buyer,product,file,version,kind,counted,ip,user_agent\r\n");
@@ -407,7 +421,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_fields_with_commas_quotes_and_lines_are_quoted() {
+    fn csv_fields_are_quoted_and_never_run_as_formulas() {
         let row = LogRow {
             at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
             buyer: "a@example.com".into(),
@@ -417,13 +431,13 @@ mod tests {
             kind: "download".into(),
             counted: true,
             ip: "127.0.0.1".into(),
-            user_agent: "Mozilla/5.0\nX".into(),
+            user_agent: "=HYPERLINK(\"x\")".into(),
         };
         let csv = log_csv(&[row]);
         assert_eq!(
             csv,
             "time,buyer,product,file,version,kind,counted,ip,user_agent\r\n\
-             1970-01-01T00:00:00+00:00,a@example.com,\"Notes, \"\"été\"\"\",a.pdf,2,download,true,127.0.0.1,\"Mozilla/5.0\nX\"\r\n"
+             1970-01-01T00:00:00+00:00,a@example.com,\"Notes, \"\"été\"\"\",a.pdf,2,download,true,127.0.0.1,\"'=HYPERLINK(\"\"x\"\")\"\r\n"
         );
     }
 }

@@ -7,7 +7,7 @@ use chrono::Duration;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use types::order::OrderStatus;
 use uuid::Uuid;
@@ -94,14 +94,25 @@ impl Grants {
 
     /// Takes access away (its license keys too), or gives it back.
     pub async fn set_revoked(&self, pid: Uuid, revoked: bool) -> Result<(), GrantError> {
-        let granted = self.find(pid).await?;
-        if !revoked && granted.revoked_reason.as_deref() == Some("refunded") {
-            return Err(GrantError::Invalid(
-                "A refunded purchase cannot be restored; grant the product again.".into(),
-            ));
-        }
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
+        let granted = entitlement::Entity::find()
+            .filter(entitlement::Column::Pid.eq(pid))
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+            .ok_or(GrantError::NotFound)?;
+        // Whether it was refunded is the order item's to say.
+        let refunded = order_item::Entity::find_by_id(granted.order_item_id)
+            .one(&txn)
+            .await?
+            .is_some_and(|item| item.refunded_at.is_some());
+        if refunded {
+            return Err(GrantError::Invalid(
+                "A refunded purchase cannot be revoked or restored; grant the product again."
+                    .into(),
+            ));
+        }
         let mut active: entitlement::ActiveModel = granted.clone().into();
         active.revoked_at = Set(revoked.then_some(now));
         active.revoked_reason = Set(revoked.then(|| "revoked".to_owned()));

@@ -150,6 +150,8 @@ mod service {
         ProductMismatch,
         #[error("This instance is not activated with this license.")]
         NotActivated,
+        #[error("Name the instance (a machine name) to activate the license on it.")]
+        NoInstanceName,
         #[error(transparent)]
         Db(#[from] DbErr),
     }
@@ -164,6 +166,7 @@ mod service {
                 Self::LimitReached(_) => "limit_reached",
                 Self::ProductMismatch => "product_mismatch",
                 Self::NotActivated => "not_activated",
+                Self::NoInstanceName => "bad_request",
                 Self::Db(_) => "internal",
             }
         }
@@ -266,6 +269,9 @@ mod service {
             let name: String = name.trim().chars().take(200).collect();
             // A typo is caught here, before the database is touched.
             parse(typed).map_err(|_| LicenseError::Invalid)?;
+            if name.is_empty() {
+                return Err(LicenseError::NoInstanceName);
+            }
             let txn = begin_write(&self.db).await?;
             let found = self.find(&txn, typed, product, true).await?;
             let existing = license_activation::Entity::find()

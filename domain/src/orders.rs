@@ -277,9 +277,15 @@ impl Orders {
                     txn.commit().await?;
                 }
                 Err(match err {
-                    PaymentsError::Refused { message, .. } => OrderError::Cart(format!(
-                        "The payment provider refused this order: {message}"
-                    )),
+                    PaymentsError::Refused { message, code, .. } => {
+                        // The provider's own words stay in the log.
+                        tracing::error!(%message, ?code, "the payment provider refused a checkout");
+                        OrderError::Cart(
+                            "The payment provider refused this order; nothing was charged. \
+                             Try again, or write to the shop."
+                                .into(),
+                        )
+                    }
                     PaymentsError::Unavailable(_) => OrderError::PaymentUnavailable,
                 })
             }

@@ -7,7 +7,9 @@
 //! and rendered (a returning visitor's cookie), a search and the sign-in page; for a bare axum "hello" handler (the
 //! ceiling); and for the seed stack's catalog (`../shared/yardsticks`, Django +
 //! boto3 presigning under gunicorn, 12 cards like ours) when `BENCH_PYTHON`
-//! names a Python with it installed. Then the bytes a browser transfers for a
+//! names a Python with it installed; minting a download (a signed-in buyer's
+//! POST: session, entitlement, atomic count, log row, presign) beside the
+//! seed stack's mint, and the cost of presigning one link. Then the bytes a browser transfers for a
 //! first and a second visit to the catalog, and the store's resident memory at
 //! start and after the run. Then the store's pages again on PostgreSQL (a
 //! database of its own on `BENCH_POSTGRES_URL`, default
@@ -78,6 +80,32 @@ fn wrk(url: &str, cookie: bool) -> Load {
         // Any cookie: the page is rendered for this visitor, not shared.
         command.args(["-H", "Cookie: returning=1"]);
     }
+    run_wrk(command)
+}
+
+/// A POST under load (the yardsticks' `mint.lua`): `path` on `base` with a
+/// session cookie and a form body.
+fn wrk_post(root: &std::path::Path, base: &str, mint: &Mint) -> Load {
+    let mut command = Command::new("wrk");
+    command
+        .args(["-t2", "-c", CONNECTIONS, "-d", SECONDS, "--latency", "-s"])
+        .arg(root.join("../shared/yardsticks/mint.lua"))
+        .arg(base)
+        .env("MINT_PATH", &mint.path)
+        .env("COOKIE", &mint.cookie)
+        .env("BODY", &mint.body)
+        .env("ORIGIN", base);
+    run_wrk(command)
+}
+
+/// A buyer's mint request: where, with which session, for which file.
+struct Mint {
+    path: String,
+    cookie: String,
+    body: String,
+}
+
+fn run_wrk(mut command: Command) -> Load {
     let output = command
         .output()
         .expect("wrk runs (scripts/bench installs it)");
@@ -118,7 +146,11 @@ struct Store {
     process: Running,
     _data: tempfile::TempDir,
     postgres: Option<(String, String)>,
+    storage: domain::storage::Storage,
 }
+
+/// The benchmark's buyer.
+const BUYER: &str = "bench-buyer@example.com";
 
 impl Store {
     async fn start(
@@ -161,13 +193,78 @@ impl Store {
         let db = domain::db::connect(&settings.database_url).await?;
         let (storage, _) = server::startup::open_storage(&settings).await?;
         domain::demo::fill_to(&db, &storage, &domain::clock::Clock::System, PRODUCTS).await?;
+        // A buyer who owns Night Rain (unlimited downloads), for the mint.
+        let clock = domain::clock::Clock::System;
+        domain::accounts::Accounts::new(db.clone(), clock.clone(), base.clone())
+            .create_admin(BUYER, "a bench passphrase")
+            .await?;
+        domain::grants::Grants::new(db.clone(), clock, base.clone())
+            .grant(BUYER, "night-rain")
+            .await?;
         db.close().await?;
         Ok(Store {
             base,
             process,
             _data: data,
             postgres,
+            storage,
         })
+    }
+
+    /// Signs the benchmark's buyer in and finds their Night Rain file.
+    async fn mint(&self, client: &reqwest::Client) -> Result<Mint, Box<dyn std::error::Error>> {
+        let signed_in = client
+            .post(format!("{}/api/sign_in", self.base))
+            .header("accept", "application/json")
+            .form(&[("email", BUYER), ("password", "a bench passphrase")])
+            .send()
+            .await?;
+        let cookie = signed_in
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("downlink_session="))
+            .and_then(|v| v.split(';').next())
+            .ok_or("the buyer could not sign in")?
+            .to_owned();
+        let library: serde_json::Value = client
+            .post(format!("{}/api/library", self.base))
+            .header("accept", "application/json")
+            .header("cookie", &cookie)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let item = &library["items"][0];
+        let (entitlement, file) = (
+            item["entitlement"]
+                .as_str()
+                .ok_or("no purchase in the library")?,
+            item["files"][0]["file"].as_str().ok_or("no file")?,
+        );
+        Ok(Mint {
+            path: "/api/download".to_owned(),
+            cookie,
+            body: format!("entitlement={entitlement}&file={file}"),
+        })
+    }
+
+    /// Microseconds one presigned download link takes to sign.
+    async fn presign_micros(&self) -> f64 {
+        const LINKS: u32 = 5_000;
+        let started = Instant::now();
+        for n in 0..LINKS {
+            let _ = self
+                .storage
+                .download_url(
+                    &format!("files/{n}"),
+                    "Night Rain.wav",
+                    Duration::from_secs(300),
+                )
+                .await;
+        }
+        started.elapsed().as_secs_f64() * 1e6 / f64::from(LINKS)
     }
 
     fn pid(&self) -> u32 {
@@ -187,6 +284,26 @@ impl Store {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Minting a download under load (session, entitlement check, count,
+    /// log row, presign), as a table row named after `database`.
+    async fn mint_load(
+        &self,
+        root: &std::path::Path,
+        client: &reqwest::Client,
+        database: &str,
+    ) -> Option<(String, Load)> {
+        match self.mint(client).await {
+            Ok(mint) => Some((
+                format!("mint a download, {database}"),
+                wrk_post(root, &self.base, &mint),
+            )),
+            Err(error) => {
+                eprintln!("mint not measured on {database}: {error}");
+                None
+            }
+        }
     }
 
     /// The store's pages under load, as table rows named after `database`.
@@ -250,6 +367,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::start(&root, &target, &client, None).await?;
     let rss_start = memory_mib(store.pid(), "VmRSS");
     let mut loads = store.pages(&client, "SQLite").await;
+    loads.extend(store.mint_load(&root, &client, "SQLite").await);
+    let presign = store.presign_micros().await;
     let rss_after = memory_mib(store.pid(), "VmRSS");
 
     let hello_port = free_port();
@@ -267,12 +386,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     drop(hello);
 
     let seed_port = free_port();
-    if let Some(seed_stack) = start_seed_stack(&root, seed_port)? {
-        let url = format!("http://127.0.0.1:{seed_port}/?n=12");
+    if let Some((seed_stack, seed_mint)) = start_seed_stack(&root, seed_port)? {
+        let seed = format!("http://127.0.0.1:{seed_port}");
+        let url = format!("{seed}/?n=12");
         ready(&client, &url).await?;
         loads.push((
             "seed stack catalog (12)".to_owned(),
             measure(&client, &url, false).await,
+        ));
+        loads.push((
+            "seed stack mint".to_owned(),
+            wrk_post(&root, &seed, &seed_mint),
         ));
         drop(seed_stack);
     }
@@ -291,21 +415,35 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         match Store::start(&root, &target, &client, Some(server)).await {
             Ok(store) => {
                 loads.extend(store.pages(&client, "PostgreSQL").await);
+                loads.extend(store.mint_load(&root, &client, "PostgreSQL").await);
                 store.stop().await?;
             }
             Err(error) => eprintln!("PostgreSQL at {server} not measured: {error}"),
         }
     }
 
-    let anchor = loads
+    // Pages compare with the seed's catalog, mints with the seed's mint.
+    let seed = |what: &str| {
+        loads
+            .iter()
+            .find(|(name, _)| name.as_str() == what)
+            .map(|(_, load)| load.rps)
+    };
+    let (seed_catalog, seed_mint) = (seed("seed stack catalog (12)"), seed("seed stack mint"));
+    let ceiling = loads
         .iter()
-        .find(|(name, _)| name.starts_with("seed stack"))
+        .find(|(name, _)| name.starts_with("axum"))
         .map(|(_, load)| load.rps);
     println!(
         "\n{:<40} {:>10} {:>9} {:>9} {:>10}",
         "", "req/s", "p50 ms", "p99 ms", "× seed"
     );
     for (name, load) in &loads {
+        let anchor = if name.contains("mint") {
+            seed_mint
+        } else {
+            seed_catalog
+        };
         let ratio = anchor.map_or("-".to_owned(), |seed| format!("{:.1}", load.rps / seed));
         println!(
             "{name:<40} {:>10.0} {:>9.2} {:>9.2} {:>10}{}",
@@ -328,15 +466,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         transfer["second"]["byType"],
     );
     println!("store memory (RSS): {rss_start:.1} MiB at start, {rss_after:.1} MiB after the run");
+    if let (Some((_, mint)), Some(ceiling)) = (
+        loads
+            .iter()
+            .find(|(name, _)| name == "mint a download, SQLite"),
+        ceiling,
+    ) {
+        println!(
+            "mint on SQLite: {:.1} % of the bare handler's throughput",
+            mint.rps / ceiling * 100.0
+        );
+    }
+    println!("presigning a download link: {presign:.1} µs each");
     Ok(())
 }
 
 /// The seed's Django stack under gunicorn (4 workers) on `port`, when
-/// `BENCH_PYTHON` has Django, django-storages, boto3 and gunicorn.
+/// `BENCH_PYTHON` has Django, django-storages, boto3 and gunicorn; with its
+/// buyer's mint request.
 fn start_seed_stack(
     root: &std::path::Path,
     port: u16,
-) -> Result<Option<Running>, Box<dyn std::error::Error>> {
+) -> Result<Option<(Running, Mint)>, Box<dyn std::error::Error>> {
     let Ok(python) = std::env::var("BENCH_PYTHON") else {
         eprintln!("BENCH_PYTHON unset: the seed stack is not measured");
         return Ok(None);
@@ -351,11 +502,21 @@ fn start_seed_stack(
         .arg("setup")
         .env("SEED_DB", &*db)
         .current_dir(&yardsticks)
-        .stdout(Stdio::null())
-        .status()?;
-    if !setup.success() {
+        .output()?;
+    if !setup.status.success() {
         return Err("the seed stack's setup failed".into());
     }
+    // "sessionid=<key> file=<id>"
+    let printed = String::from_utf8_lossy(&setup.stdout);
+    let line = printed.lines().last().unwrap_or_default();
+    let (session, file) = line
+        .split_once(" file=")
+        .ok_or("the seed stack's setup printed no buyer")?;
+    let mint = Mint {
+        path: format!("/mint/{}", file.trim()),
+        cookie: session.trim().to_owned(),
+        body: String::new(),
+    };
     let gunicorn = std::path::Path::new(&python).with_file_name("gunicorn");
     let child = Command::new(gunicorn)
         .args([
@@ -371,5 +532,5 @@ fn start_seed_stack(
         .current_dir(&yardsticks)
         .spawn()?;
     std::mem::forget(db);
-    Ok(Some(Running(child)))
+    Ok(Some((Running(child), mint)))
 }

@@ -123,8 +123,11 @@ pub async fn library(play: Option<String>) -> Result<LibraryView, AppError> {
     let entries = ctx.orders.library(&user).await?;
     let mut view = crate::ssr::commerce::library_view(&user, &entries);
     if let Some((entitlement, file)) = play.as_deref().and_then(|p| p.split_once('.')) {
-        view.player =
-            Some(crate::ssr::commerce::player(&ctx, &user, &view, entitlement, file).await?);
+        match crate::ssr::commerce::player(&ctx, &user, &view, entitlement, file).await {
+            Ok(player) => view.player = Some(player),
+            // The library still shows; the player says why it cannot play.
+            Err(error) => view.player_error = Some(error.to_string()),
+        }
     }
     Ok(view)
 }
@@ -145,6 +148,7 @@ pub async fn deactivate_instance(instance: String) -> Result<(), AppError> {
 /// downloads).
 #[server(prefix = "/api", endpoint = "download", output = crate::codec::Answer)]
 pub async fn download(entitlement: String, file: String) -> Result<DownloadView, AppError> {
+    crate::ssr::rate_limit(domain::rate_limit::Guarded::Download, None)?;
     let (ctx, user) = crate::ssr::customer().await?;
     let who = crate::ssr::commerce::requester(&user);
     let (entitlement, file) = (

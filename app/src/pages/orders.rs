@@ -178,6 +178,7 @@ fn Library(owned: LibraryView) -> impl IntoView {
         .into_any();
     }
     let refused = crate::forms::refused(<Download as ServerFn>::PATH)
+        .or(owned.player_error)
         .map(|message| view! { <p class="form__error" role="alert">{message}</p> });
     let player = owned.player.map(|player| {
         let media = if player.kind == "video" {

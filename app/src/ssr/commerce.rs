@@ -230,6 +230,7 @@ fn access_words(e: &domain::entities::entitlement::Model) -> String {
 pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView {
     LibraryView {
         player: None,
+        player_error: None,
         verified: user.email_verified_at.is_some(),
         email: user.email.clone(),
         refunded: entries

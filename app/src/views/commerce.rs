@@ -101,6 +101,8 @@ pub struct LibraryView {
     pub refunded: Vec<String>,
     /// The file asked to play (`?play=`), with its stream link.
     pub player: Option<PlayerView>,
+    /// Why it cannot play, when it cannot.
+    pub player_error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

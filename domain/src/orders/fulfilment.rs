@@ -365,9 +365,14 @@ async fn revoke(
         .await?;
     entitlement::Entity::update_many()
         .col_expr(entitlement::Column::RevokedAt, Expr::value(now))
-        .col_expr(entitlement::Column::RevokedReason, Expr::value("refunded"))
         .filter(entitlement::Column::OrderItemId.is_in(items.iter().copied()))
         .filter(entitlement::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    // Refunded whatever else revoked it before: a refund is never restored.
+    entitlement::Entity::update_many()
+        .col_expr(entitlement::Column::RevokedReason, Expr::value("refunded"))
+        .filter(entitlement::Column::OrderItemId.is_in(items.iter().copied()))
         .exec(conn)
         .await?;
     let entitlements = entitlement::Entity::find()

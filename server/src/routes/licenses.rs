@@ -114,7 +114,7 @@ fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
 
 fn refused(err: &LicenseError) -> Response {
     let status = match err {
-        LicenseError::Invalid => StatusCode::BAD_REQUEST,
+        LicenseError::Invalid | LicenseError::NoInstanceName => StatusCode::BAD_REQUEST,
         LicenseError::Revoked | LicenseError::Expired(_) => StatusCode::FORBIDDEN,
         LicenseError::LimitReached(_) => StatusCode::CONFLICT,
         LicenseError::ProductMismatch => StatusCode::UNPROCESSABLE_ENTITY,
