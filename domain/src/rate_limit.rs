@@ -50,8 +50,6 @@ pub enum Guarded {
     ConfirmCheckout,
     /// The public license API (activate, validate, deactivate).
     LicenseApi,
-    /// Minting download and stream links.
-    Download,
 }
 
 /// How many attempts one kind of request allows in a window: per client
@@ -79,7 +77,6 @@ impl Guarded {
             Self::LinkLookup | Self::Checkout => (60, 60, 60),
             Self::ConfirmCheckout => (600, 600, 600),
             Self::LicenseApi => (300, 300, 300),
-            Self::Download => (600, 600, 600),
         };
         let limit = |max| Limit { max, per };
         Limits {
