@@ -297,6 +297,11 @@ impl Carts {
         Ok(())
     }
 
+    /// The id of the owner's cart, if there is one.
+    pub async fn id_of(&self, owner: Owner) -> Result<Option<i64>, CartError> {
+        Ok(self.find(&self.db, owner).await?.map(|cart| cart.id))
+    }
+
     /// The owner's cart, priced (empty when there is none).
     pub async fn priced(&self, owner: Owner) -> Result<Priced, CartError> {
         self.priced_with(owner, None).await

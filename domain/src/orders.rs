@@ -119,8 +119,8 @@ impl Orders {
     /// the provider cannot be reached the order fails and gives the code back.
     pub async fn checkout(&self, owner: Owner, buyer: Buyer) -> Result<Started, OrderError> {
         let carts = Carts::new(self.db.clone(), self.clock.clone());
-        if let Some(cart) = carts.priced(owner).await?.cart {
-            self.expire_unpaid_of(cart.id).await?;
+        if let Some(cart) = carts.id_of(owner).await? {
+            self.expire_unpaid_of(cart).await?;
         }
         let priced = carts.priced(owner).await?;
         if priced.is_empty() {

@@ -299,7 +299,7 @@ impl Payments {
         self.post::<serde_json::Value>(
             &path,
             FormBody::default(),
-            &format!("resend-{id}-{}", uuid_like()),
+            &format!("resend-{id}-{}", uuid::Uuid::new_v4().simple()),
         )
         .await
         .map(drop)
@@ -363,11 +363,6 @@ fn describe(err: &reqwest::Error) -> String {
     } else {
         "request failed".into()
     }
-}
-
-/// A fresh value for an idempotency key of a request meant to happen again.
-fn uuid_like() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// An id as one path segment: anything but letters, digits and `_` refused by

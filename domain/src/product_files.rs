@@ -36,10 +36,19 @@ pub struct FileVersion {
 }
 
 /// The files buyers of product `product_id` get: the newest version of each
-/// file name, by name. The one place that rule is written.
+/// file name, by name.
 pub async fn newest_versions(
     db: &impl ConnectionTrait,
     product_id: i64,
+) -> Result<Vec<product_file::Model>, DbErr> {
+    newest_versions_of(db, &[product_id]).await
+}
+
+/// [`newest_versions`] of several products in one query. The one place that
+/// rule is written.
+pub async fn newest_versions_of(
+    db: &impl ConnectionTrait,
+    product_ids: &[i64],
 ) -> Result<Vec<product_file::Model>, DbErr> {
     let newer = Alias::new("newer");
     let newer_version_exists = Query::select()
@@ -61,7 +70,7 @@ pub async fn newest_versions(
         )
         .to_owned();
     product_file::Entity::find()
-        .filter(product_file::Column::ProductId.eq(product_id))
+        .filter(product_file::Column::ProductId.is_in(product_ids.iter().copied()))
         .filter(Expr::exists(newer_version_exists).not())
         .order_by_asc(product_file::Column::Filename)
         .all(db)

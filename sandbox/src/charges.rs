@@ -137,7 +137,7 @@ pub async fn retrieve(state: &State, kind: &'static str, id: &str) -> Result<Val
 
 /// `POST /v1/refunds`: all or part of what is left of a charge.
 pub async fn refund(state: &State, params: Params) -> Result<Value, ApiError> {
-    params.only(&[
+    params.refuse_unknown(&[
         "payment_intent",
         "charge",
         "amount",

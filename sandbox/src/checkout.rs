@@ -16,7 +16,7 @@ const MAX_LIFETIME: i64 = 24 * 3600;
 
 /// `POST /v1/checkout/sessions`.
 pub async fn create(state: &State, params: Params) -> Result<Value, ApiError> {
-    params.only(&[
+    params.refuse_unknown(&[
         "mode",
         "line_items",
         "success_url",
@@ -91,7 +91,7 @@ pub async fn create(state: &State, params: Params) -> Result<Value, ApiError> {
     let intent_metadata = match params.get("payment_intent_data") {
         Some(data) => Params::group(data)
             .map(|data| {
-                data.only(&["metadata", "description"])?;
+                data.refuse_unknown(&["metadata", "description"])?;
                 data.metadata("metadata")
             })
             .transpose()?,
@@ -171,7 +171,7 @@ fn line_items(params: &Params) -> Result<(Vec<Value>, String), ApiError> {
         let name = |field: &str| format!("line_items[{i}][{field}]");
         let item =
             Params::group(item).ok_or_else(|| ApiError::invalid(&name(""), "Invalid line item"))?;
-        item.only(&["price_data", "quantity", "price"])?;
+        item.refuse_unknown(&["price_data", "quantity", "price"])?;
         if item.get("price").is_some() {
             return Err(ApiError::invalid(
                 &name("price"),
@@ -189,7 +189,7 @@ fn line_items(params: &Params) -> Result<(Vec<Value>, String), ApiError> {
             .get("price_data")
             .and_then(Params::group)
             .ok_or_else(|| ApiError::missing(&name("price_data")))?;
-        price.only(&[
+        price.refuse_unknown(&[
             "currency",
             "unit_amount",
             "product_data",
@@ -228,7 +228,7 @@ fn line_items(params: &Params) -> Result<(Vec<Value>, String), ApiError> {
             .get("product_data")
             .and_then(Params::group)
             .ok_or_else(|| ApiError::missing(&price_name("product_data")))?;
-        product.only(&["name", "description", "metadata", "images"])?;
+        product.refuse_unknown(&["name", "description", "metadata", "images"])?;
         let product_name = product.required_str("name", &price_name("product_data][name"))?;
         let amount = unit_amount
             .checked_mul(quantity)

@@ -35,7 +35,7 @@ impl Params {
     }
 
     /// Refuses any top-level name not in `known`, with Stripe's message.
-    pub fn only(&self, known: &[&str]) -> Result<(), ApiError> {
+    pub fn refuse_unknown(&self, known: &[&str]) -> Result<(), ApiError> {
         match self.0.keys().find(|key| !known.contains(&key.as_str())) {
             Some(key) => Err(ApiError::invalid(
                 key,
@@ -229,7 +229,7 @@ mod tests {
         let params = Params::parse(&[b"amount=12x&mode=payment"]).unwrap();
         let err = params.int("amount", "amount").unwrap_err();
         assert_eq!(err.code(), Some("parameter_invalid_integer"));
-        let err = params.only(&["mode"]).unwrap_err();
+        let err = params.refuse_unknown(&["mode"]).unwrap_err();
         assert_eq!(err.to_string(), "Received unknown parameter: amount");
         assert_eq!(params.required_str("mode", "mode").unwrap(), "payment");
         assert_eq!(

@@ -114,7 +114,7 @@ pub async fn register_store_endpoint(
 /// `POST /v1/webhook_endpoints`: another listener (a test's, a developer's).
 /// Its signing secret is shown in this answer only.
 pub async fn create_endpoint(state: &State, params: Params) -> Result<Value, ApiError> {
-    params.only(&[
+    params.refuse_unknown(&[
         "url",
         "enabled_events",
         "description",

@@ -147,6 +147,17 @@ impl Orders {
             .filter(license_key::Column::EntitlementId.is_in(entitlements.iter().map(|e| e.id)))
             .all(&self.db)
             .await?;
+        // Every product's files and every key's activations, once each.
+        let files = crate::product_files::newest_versions_of(
+            &self.db,
+            &products.iter().map(|p| p.id).collect::<Vec<_>>(),
+        )
+        .await?;
+        let activations = license_activation::Entity::find()
+            .filter(license_activation::Column::LicenseKeyId.is_in(keys.iter().map(|k| k.id)))
+            .order_by_asc(license_activation::Column::Id)
+            .all(&self.db)
+            .await?;
         let mut entries = Vec::with_capacity(entitlements.len());
         for entitlement in entitlements {
             let Some(product) = products
@@ -164,20 +175,19 @@ impl Orders {
                 .filter(|k| k.entitlement_id == entitlement.id)
                 .cloned()
                 .collect();
-            let files = crate::product_files::newest_versions(&self.db, product.id)
-                .await?
-                .into_iter()
+            let files = files
+                .iter()
+                .filter(|file| file.product_id == product.id)
                 .map(|file| {
                     let updated = file.version > 1 && file.created_at > entitlement.created_at;
-                    (file, updated)
+                    (file.clone(), updated)
                 })
                 .collect();
-            let key_ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
-            let activations = license_activation::Entity::find()
-                .filter(license_activation::Column::LicenseKeyId.is_in(key_ids))
-                .order_by_asc(license_activation::Column::Id)
-                .all(&self.db)
-                .await?;
+            let activations = activations
+                .iter()
+                .filter(|a| keys.iter().any(|k| k.id == a.license_key_id))
+                .cloned()
+                .collect();
             entries.push(LibraryEntry {
                 activations,
                 order_number: order.number.clone(),

@@ -246,17 +246,7 @@ async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: Test
     assert_eq!(stranger.status(), 404);
 
     // The guest opens the library with a mailed link.
-    app.call(
-        "request_magic_link",
-        &[("email", "guest@example.com")],
-        None,
-    )
-    .await;
-    let token = app.token_mailed_to("guest@example.com").await;
-    let signed_in = app
-        .call("sign_in_with_link", &[("token", &token)], None)
-        .await;
-    let guest = session_cookie(&signed_in).unwrap();
+    let guest = app.sign_in_by_mail("guest@example.com").await;
     let library: Value = app.call_json("library", &[], Some(&guest)).await;
     assert_eq!(library["items"].as_array().unwrap().len(), 2);
 
@@ -819,17 +809,7 @@ async fn a_cart_filled_signed_out_joins_the_account_and_one_currency_is_checked_
     assert_eq!(library["verified"], false);
     assert!(library["items"].as_array().unwrap().is_empty());
     // Proving it (a mailed sign-in link) shows the purchase.
-    app.call(
-        "request_magic_link",
-        &[("email", "member@example.com")],
-        None,
-    )
-    .await;
-    let token = app.token_mailed_to("member@example.com").await;
-    let proven = app
-        .call("sign_in_with_link", &[("token", &token)], None)
-        .await;
-    let cookie = session_cookie(&proven).unwrap();
+    let cookie = app.sign_in_by_mail("member@example.com").await;
     let library: Value = app.call_json("library", &[], Some(&cookie)).await;
     assert_eq!(library["items"][0]["title"], "Mono Icons");
     assert_eq!(app.call("library", &[], None).await.status(), 401);
@@ -851,11 +831,5 @@ pub(crate) async fn bought(app: &TestApp, slug: &str, email: &str) -> (order::Mo
     }
     let order = order_of(app, email).await;
     assert_eq!(order.status, OrderStatus::Paid);
-    app.call("request_magic_link", &[("email", email)], None)
-        .await;
-    let token = app.token_mailed_to(email).await;
-    let signed_in = app
-        .call("sign_in_with_link", &[("token", &token)], None)
-        .await;
-    (order, session_cookie(&signed_in).expect("signed in"))
+    (order, app.sign_in_by_mail(email).await)
 }

@@ -230,6 +230,18 @@ impl TestApp {
         panic!("the store did not receive {count} {kind} events");
     }
 
+    /// Asks for a sign-in link for `email`, spends it from the outbox and
+    /// answers the session cookie (proving the address on the way).
+    pub async fn sign_in_by_mail(&self, email: &str) -> String {
+        self.call("request_magic_link", &[("email", email)], None)
+            .await;
+        let token = self.token_mailed_to(email).await;
+        let signed_in = self
+            .call("sign_in_with_link", &[("token", &token)], None)
+            .await;
+        session_cookie(&signed_in).expect("the mailed link signs in")
+    }
+
     /// The newest `limit` mails of the outbox, newest first.
     pub async fn outbox(&self, limit: u64) -> Vec<domain::entities::mail::Model> {
         domain::admin::Reports::new(self.db().await)
