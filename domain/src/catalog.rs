@@ -274,12 +274,12 @@ impl Catalog {
             (&image.large_key, image.large_width),
         ] {
             if let (Some(key), Some(width)) = (key, width) {
-                candidates.push((self.storage.image_url(key, now).await?, width));
+                candidates.push((self.storage.image_url(key, now), width));
             }
         }
         let url = match candidates.last() {
             Some((url, _)) => url.clone(),
-            None => self.storage.image_url(&image.s3_key, now).await?,
+            None => self.storage.image_url(&image.s3_key, now),
         };
         let srcset = candidates
             .iter()

@@ -9,15 +9,17 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
+use std::sync::{Arc, OnceLock};
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::{delivery, entitlement, product_file, user};
-use crate::storage::{Storage, StorageError, download_lifetime};
+use crate::storage::{Storage, download_lifetime};
 
 /// Minting the same file again within this long does not count again.
 pub const REDELIVERY_WINDOW: Duration = Duration::minutes(10);
@@ -44,8 +46,6 @@ pub enum DeliveryError {
     #[error("Only audio and video play in the page.")]
     NotStreamable,
     #[error(transparent)]
-    Storage(#[from] StorageError),
-    #[error(transparent)]
     Db(#[from] DbErr),
 }
 
@@ -63,9 +63,14 @@ pub struct Minted {
     pub url: String,
     /// None when unlimited.
     pub downloads_left: Option<i32>,
+    /// The purchase's limit; None when unlimited.
+    pub download_limit: Option<i32>,
     /// False when this was the same delivery as one a moment ago.
     pub counted: bool,
 }
+
+/// The most mints one write transaction takes.
+const MAX_BATCH: usize = 256;
 
 /// The delivery service. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -74,6 +79,45 @@ pub struct Delivery {
     storage: Storage,
     clock: Clock,
     window: Duration,
+    /// The queue of the one task that counts and logs mints (started by the
+    /// first mint).
+    writer: Arc<OnceLock<mpsc::Sender<Job>>>,
+}
+
+/// Who asked, as the log keeps it.
+#[derive(Debug)]
+struct Caller {
+    user: i64,
+    ip: String,
+    user_agent: String,
+}
+
+impl From<&Requester<'_>> for Caller {
+    fn from(who: &Requester<'_>) -> Self {
+        Self {
+            user: who.user.id,
+            ip: who.ip.chars().take(64).collect(),
+            user_agent: who.user_agent.chars().take(256).collect(),
+        }
+    }
+}
+
+/// A mint waiting for its turn to be counted and logged.
+#[derive(Debug)]
+struct Job {
+    caller: Caller,
+    entitlement: Uuid,
+    file: Uuid,
+    done: oneshot::Sender<Result<Delivered, DeliveryError>>,
+}
+
+/// A mint counted (or not: the same delivery as one a moment ago) and logged.
+#[derive(Debug)]
+struct Delivered {
+    granted: entitlement::Model,
+    file: product_file::Model,
+    counted: bool,
+    now: DateTime<Utc>,
 }
 
 impl Delivery {
@@ -83,33 +127,39 @@ impl Delivery {
             storage,
             clock,
             window: REDELIVERY_WINDOW,
+            writer: Arc::default(),
         }
     }
 
     /// How long minting the same file again counts as the same delivery.
     pub fn with_window(self, window: Duration) -> Self {
-        Self { window, ..self }
+        Self {
+            window,
+            writer: Arc::default(),
+            ..self
+        }
     }
 
-    /// Checks that `entitlement` is the requester's and still gives access,
-    /// and finds the newest version of `file` (a version of its product).
+    /// Checks that `entitlement` is `user`'s and still gives access, and
+    /// finds the newest version of `file` (a version of its product).
     async fn open(
         &self,
         conn: &impl sea_orm::ConnectionTrait,
-        who: &Requester<'_>,
+        user: i64,
         entitlement: Uuid,
         file: Uuid,
         now: DateTime<Utc>,
     ) -> Result<(entitlement::Model, product_file::Model), DeliveryError> {
         // Locked (PostgreSQL): one mint of an entitlement at a time, so the
-        // "same delivery" check and the count never interleave.
+        // "same delivery" check and the count never interleave with another
+        // instance's.
         let granted = entitlement::Entity::find()
             .filter(entitlement::Column::Pid.eq(entitlement))
             .lock_exclusive()
             .one(conn)
             .await?
             .ok_or(DeliveryError::NotFound)?;
-        if granted.user_id != who.user.id {
+        if granted.user_id != user {
             return Err(DeliveryError::NotYours);
         }
         if granted.revoked_at.is_some() {
@@ -139,18 +189,114 @@ impl Delivery {
     }
 
     /// Mints a download link for the newest version of `file`.
+    ///
+    /// Mints are counted and logged by one task, many in one write
+    /// transaction (a group commit): under load they queue in memory instead
+    /// of each waiting for the database's write lock, and each is still
+    /// checked, counted and logged exactly as if alone.
     pub async fn mint(
         &self,
         who: &Requester<'_>,
         entitlement: Uuid,
         file: Uuid,
     ) -> Result<Minted, DeliveryError> {
-        let now = self.clock.now();
+        let (done, answer) = oneshot::channel();
+        let job = Job {
+            caller: who.into(),
+            entitlement,
+            file,
+            done,
+        };
+        self.writer().send(job).await.map_err(|_| writer_gone())?;
+        let Delivered {
+            granted,
+            file,
+            counted,
+            now,
+        } = answer.await.map_err(|_| writer_gone())??;
+        let used = granted.downloads_used + i32::from(counted);
+        // Never beyond the end of access. Signed here, without a round
+        // trip: a counted download always gets its link.
+        let lifetime = match granted.access_until {
+            Some(until) => {
+                download_lifetime(file.size_bytes).min((until - now).to_std().unwrap_or_default())
+            }
+            None => download_lifetime(file.size_bytes),
+        };
+        Ok(Minted {
+            url: self
+                .storage
+                .download_url(&file.s3_key, &file.filename, lifetime),
+            downloads_left: granted
+                .download_limit
+                .map(|limit| std::cmp::max(limit - used, 0)),
+            download_limit: granted.download_limit,
+            counted,
+        })
+    }
+
+    /// The writer's queue, its task started on first use.
+    fn writer(&self) -> &mpsc::Sender<Job> {
+        self.writer.get_or_init(|| {
+            let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
+            tokio::spawn(self.clone().write_mints(jobs));
+            queue
+        })
+    }
+
+    /// The writer: takes what is queued, up to [`MAX_BATCH`], counts and
+    /// logs it in one transaction, answers each, and goes on while anyone
+    /// can still send.
+    async fn write_mints(self, mut jobs: mpsc::Receiver<Job>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            match self.count_batch(&batch).await {
+                Ok(outcomes) => {
+                    for (job, outcome) in batch.drain(..).zip(outcomes) {
+                        let _ = job.done.send(outcome);
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, mints = batch.len(), "could not count downloads");
+                    for job in batch.drain(..) {
+                        let _ = job
+                            .done
+                            .send(Err(DeliveryError::Db(DbErr::Custom(err.to_string()))));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counts and logs `jobs` in one transaction. A refusal is that mint's
+    /// answer (it wrote nothing); a database error undoes them all.
+    async fn count_batch(
+        &self,
+        jobs: &[Job],
+    ) -> Result<Vec<Result<Delivered, DeliveryError>>, DbErr> {
         let txn = begin_write(&self.db).await?;
-        let (granted, file) = self.open(&txn, who, entitlement, file, now).await?;
-        // "Now" again, once this mint holds the entitlement: a mint that
-        // waited must not see the rows of the ones before it as newer.
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            match self.count(&txn, job).await {
+                Err(DeliveryError::Db(err)) => return Err(err),
+                outcome => outcomes.push(outcome),
+            }
+        }
+        txn.commit().await?;
+        Ok(outcomes)
+    }
+
+    /// One mint: checked, counted unless it is the same delivery as one a
+    /// moment ago (an atomic conditional update), logged.
+    async fn count(
+        &self,
+        txn: &DatabaseTransaction,
+        job: &Job,
+    ) -> Result<Delivered, DeliveryError> {
         let now = self.clock.now();
+        let (granted, file) = self
+            .open(txn, job.caller.user, job.entitlement, job.file, now)
+            .await?;
         let again = self.window > Duration::zero()
             && delivery::Entity::find()
                 .filter(delivery::Column::EntitlementId.eq(granted.id))
@@ -160,9 +306,13 @@ impl Delivery {
                 // keep a window open for ever.
                 .filter(delivery::Column::Counted.eq(true))
                 .filter(delivery::Column::CreatedAt.gt(now - self.window))
-                .count(&txn)
+                .select_only()
+                .column(delivery::Column::Id)
+                .limit(1)
+                .into_tuple::<i64>()
+                .one(txn)
                 .await?
-                > 0;
+                .is_some();
         if !again {
             let counted = entitlement::Entity::update_many()
                 .col_expr(
@@ -177,7 +327,7 @@ impl Delivery {
                         .or(Expr::col(entitlement::Column::DownloadsUsed)
                             .lt(Expr::col(entitlement::Column::DownloadLimit))),
                 )
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             if counted.rows_affected != 1 {
                 return Err(DeliveryError::NoDownloadsLeft(
@@ -185,27 +335,12 @@ impl Delivery {
                 ));
             }
         }
-        log(&txn, who, &granted, &file, "download", !again, now).await?;
-        let used = granted.downloads_used + i32::from(!again);
-        // Signed (locally) before the count is kept: a link that cannot be
-        // made costs no download. Never beyond the end of access.
-        let lifetime = match granted.access_until {
-            Some(until) => {
-                download_lifetime(file.size_bytes).min((until - now).to_std().unwrap_or_default())
-            }
-            None => download_lifetime(file.size_bytes),
-        };
-        let url = self
-            .storage
-            .download_url(&file.s3_key, &file.filename, lifetime)
-            .await?;
-        txn.commit().await?;
-        Ok(Minted {
-            url,
-            downloads_left: granted
-                .download_limit
-                .map(|limit| std::cmp::max(limit - used, 0)),
+        log(txn, &job.caller, &granted, &file, "download", !again, now).await?;
+        Ok(Delivered {
+            granted,
+            file,
             counted: !again,
+            now,
         })
     }
 
@@ -218,11 +353,11 @@ impl Delivery {
     ) -> Result<String, DeliveryError> {
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
-        let (granted, file) = self.open(&txn, who, entitlement, file, now).await?;
+        let (granted, file) = self.open(&txn, who.user.id, entitlement, file, now).await?;
         if !(file.content_type.starts_with("audio/") || file.content_type.starts_with("video/")) {
             return Err(DeliveryError::NotStreamable);
         }
-        log(&txn, who, &granted, &file, "stream", false, now).await?;
+        log(&txn, &who.into(), &granted, &file, "stream", false, now).await?;
         txn.commit().await?;
         let lifetime = match granted.access_until {
             Some(until) => STREAM_LIFETIME.min((until - now).to_std().unwrap_or_default()),
@@ -230,33 +365,36 @@ impl Delivery {
         };
         Ok(self
             .storage
-            .stream_url(&file.s3_key, &file.filename, &file.content_type, lifetime)
-            .await?)
+            .stream_url(&file.s3_key, &file.filename, &file.content_type, lifetime))
     }
+}
+
+fn writer_gone() -> DeliveryError {
+    DeliveryError::Db(DbErr::Custom("the download counter stopped".into()))
 }
 
 async fn log(
     conn: &impl sea_orm::ConnectionTrait,
-    who: &Requester<'_>,
+    who: &Caller,
     granted: &entitlement::Model,
     file: &product_file::Model,
     kind: &str,
     counted: bool,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    delivery::ActiveModel {
+    delivery::Entity::insert(delivery::ActiveModel {
         entitlement_id: Set(granted.id),
-        user_id: Set(who.user.id),
+        user_id: Set(who.user),
         product_file_id: Set(file.id),
         filename: Set(file.filename.clone()),
         kind: Set(kind.to_owned()),
         counted: Set(counted),
-        ip: Set(who.ip.chars().take(64).collect()),
-        user_agent: Set(who.user_agent.chars().take(256).collect()),
+        ip: Set(who.ip.clone()),
+        user_agent: Set(who.user_agent.clone()),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(conn)
+    })
+    .exec_without_returning(conn)
     .await?;
     Ok(())
 }

@@ -109,7 +109,7 @@ impl Gallery {
         let mut images = Vec::new();
         for image in ordered(&self.db, product.id).await? {
             let key = image.small_key.as_deref().unwrap_or(&image.s3_key);
-            let thumbnail_url = self.storage.image_url(key, now).await?;
+            let thumbnail_url = self.storage.image_url(key, now);
             images.push(GalleryImage {
                 image,
                 thumbnail_url,

@@ -132,6 +132,7 @@ mod service {
     use crate::clock::Clock;
     use crate::db::begin_write;
     use crate::entities::{entitlement, license_activation, license_key, product};
+    use uuid::Uuid;
 
     /// Why a key was refused; `code()` is the API's error code.
     #[derive(Debug, thiserror::Error)]
@@ -376,6 +377,28 @@ mod service {
                 .exec(&self.db)
                 .await?;
             Ok(())
+        }
+
+        /// Frees every activation of the keys of entitlement `pid` (the
+        /// admin's reset: the buyer moved to new machines). How many were freed.
+        pub async fn reset(&self, pid: Uuid) -> Result<u64, LicenseError> {
+            let granted = entitlement::Entity::find()
+                .filter(entitlement::Column::Pid.eq(pid))
+                .one(&self.db)
+                .await?
+                .ok_or(LicenseError::NotActivated)?;
+            let keys = license_key::Entity::find()
+                .filter(license_key::Column::EntitlementId.eq(granted.id))
+                .select_only()
+                .column(license_key::Column::Id)
+                .into_tuple::<i64>()
+                .all(&self.db)
+                .await?;
+            let gone = license_activation::Entity::delete_many()
+                .filter(license_activation::Column::LicenseKeyId.is_in(keys))
+                .exec(&self.db)
+                .await?;
+            Ok(gone.rows_affected)
         }
 
         /// Frees the activation of `instance`.

@@ -7,19 +7,19 @@ use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata};
-use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_http_client::tls;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use crate::secret::Secret;
 
 pub mod disposition;
 mod downloads;
 mod multipart;
+mod presign;
 
 pub use downloads::download_lifetime;
 pub use multipart::{ObjectDigest, UploadedPart};
@@ -58,8 +58,11 @@ impl StorageError {
 #[derive(Clone, Debug)]
 pub struct Storage {
     client: Client,
-    /// Signs URLs for browsers; the same client when there is no public endpoint.
+    /// Signs multipart upload URLs for browsers; the same client when there
+    /// is no public endpoint.
     presigner: Client,
+    /// Signs the GET links browsers follow (images, downloads, streams).
+    links: Arc<presign::Presigner>,
     bucket: String,
     /// Image URLs signed for the current window, by key: each is signed once
     /// per window, not once per page.
@@ -69,7 +72,7 @@ pub struct Storage {
 /// Image URLs of one window. A new window starts empty.
 #[derive(Debug, Default)]
 struct ImageUrls {
-    window: Option<SystemTime>,
+    window: Option<DateTime<Utc>>,
     by_key: HashMap<String, String>,
 }
 
@@ -85,9 +88,21 @@ impl Storage {
             Some(public) if public != &config.endpoint => build_client(config, public),
             _ => client.clone(),
         };
+        let links = presign::Presigner::new(
+            config
+                .public_endpoint
+                .as_deref()
+                .unwrap_or(&config.endpoint),
+            &config.bucket,
+            config.path_style,
+            &config.region,
+            &config.access_key,
+            &config.secret_key,
+        );
         Self {
             client,
             presigner,
+            links: Arc::new(links),
             bucket: config.bucket.clone(),
             image_urls: Arc::default(),
         }
@@ -213,12 +228,21 @@ impl Storage {
     /// A presigned GET for an image, identical for every call within one
     /// [`IMAGE_URL_WINDOW`] so browsers can cache it, and valid for at least one
     /// more window after it was handed out.
-    pub async fn image_url(&self, key: &str, now: DateTime<Utc>) -> Result<String, StorageError> {
+    pub fn image_url(&self, key: &str, now: DateTime<Utc>) -> String {
         let start = window_start(now, IMAGE_URL_WINDOW);
         if let Some(url) = self.cached_image_url(key, start) {
-            return Ok(url);
+            return url;
         }
-        let url = self.sign_image_url(key, start).await?;
+        let cache_control = format!("private, max-age={}", IMAGE_URL_WINDOW.as_secs());
+        let url = self.links.sign(
+            &presign::Get {
+                key,
+                cache_control: Some(&cache_control),
+                ..presign::Get::default()
+            },
+            start,
+            IMAGE_URL_WINDOW * 2,
+        );
         let mut cache = self.image_urls.lock().unwrap_or_else(|p| p.into_inner());
         if cache.window != Some(start) || cache.by_key.len() >= MAX_CACHED_IMAGE_URLS {
             *cache = ImageUrls {
@@ -227,32 +251,14 @@ impl Storage {
             };
         }
         cache.by_key.insert(key.to_owned(), url.clone());
-        Ok(url)
+        url
     }
 
-    fn cached_image_url(&self, key: &str, window: SystemTime) -> Option<String> {
+    fn cached_image_url(&self, key: &str, window: DateTime<Utc>) -> Option<String> {
         let cache = self.image_urls.lock().unwrap_or_else(|p| p.into_inner());
         (cache.window == Some(window))
             .then(|| cache.by_key.get(key).cloned())
             .flatten()
-    }
-
-    async fn sign_image_url(&self, key: &str, start: SystemTime) -> Result<String, StorageError> {
-        let presigning = PresigningConfig::builder()
-            .start_time(start)
-            .expires_in(IMAGE_URL_WINDOW * 2)
-            .build()
-            .map_err(|err| StorageError::from_sdk("presigning config", err))?;
-        let cache_control = format!("private, max-age={}", IMAGE_URL_WINDOW.as_secs());
-        self.presigner
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .response_cache_control(cache_control)
-            .presigned(presigning)
-            .await
-            .map(|req| req.uri().to_owned())
-            .map_err(|err| StorageError::from_sdk("presign image", err))
     }
 }
 
@@ -287,10 +293,10 @@ fn build_client(config: &StorageConfig, endpoint: &str) -> Client {
 }
 
 /// The start of the window of length `window` that contains `now`.
-fn window_start(now: DateTime<Utc>, window: Duration) -> SystemTime {
-    let secs = u64::try_from(now.timestamp()).unwrap_or_default();
-    let start = secs - secs % window.as_secs().max(1);
-    UNIX_EPOCH + Duration::from_secs(start)
+fn window_start(now: DateTime<Utc>, window: Duration) -> DateTime<Utc> {
+    let secs = now.timestamp();
+    let length = i64::try_from(window.as_secs().max(1)).unwrap_or(i64::MAX);
+    DateTime::from_timestamp(secs - secs.rem_euclid(length), 0).unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -308,7 +314,7 @@ mod tests {
         let b = window_start(at("2026-11-28T10:59:59Z"), window);
         let c = window_start(at("2026-11-28T11:00:00Z"), window);
         assert_eq!(a, b);
-        assert_eq!(c.duration_since(a).unwrap(), window);
+        assert_eq!((c - a).to_std().unwrap(), window);
     }
 
     #[tokio::test]
@@ -322,18 +328,9 @@ mod tests {
             secret_key: Secret::new("secret"),
             path_style: true,
         });
-        let first = storage
-            .image_url("covers/a.png", at("2026-11-28T10:05:00Z"))
-            .await
-            .unwrap();
-        let same = storage
-            .image_url("covers/a.png", at("2026-11-28T10:55:00Z"))
-            .await
-            .unwrap();
-        let next = storage
-            .image_url("covers/a.png", at("2026-11-28T11:05:00Z"))
-            .await
-            .unwrap();
+        let first = storage.image_url("covers/a.png", at("2026-11-28T10:05:00Z"));
+        let same = storage.image_url("covers/a.png", at("2026-11-28T10:55:00Z"));
+        let next = storage.image_url("covers/a.png", at("2026-11-28T11:05:00Z"));
         assert_eq!(first, same);
         assert_ne!(first, next);
         assert!(first.starts_with("http://127.0.0.1:9/shop/covers/a.png?"));

@@ -16,6 +16,7 @@ mod m20261129_000009_secrets;
 mod m20261129_000010_payment_events;
 mod m20261129_000011_commerce;
 mod m20261129_000012_deliveries;
+mod m20261129_000013_counted_deliveries;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_payment_events::Migration),
             Box::new(m20261129_000011_commerce::Migration),
             Box::new(m20261129_000012_deliveries::Migration),
+            Box::new(m20261129_000013_counted_deliveries::Migration),
         ]
     }
 }

@@ -17,7 +17,8 @@
 //!
 //! Run by `scripts/bench` (`make bench`), which builds everything first.
 //! `make bench ARGS=--serve` (add `--postgres` for PostgreSQL) only starts the
-//! benchmark's store and leaves it running, for profiling.
+//! benchmark's store and leaves it running, for profiling; `ARGS=--mint`
+//! measures only minting, beside its anchors.
 
 mod support;
 
@@ -251,18 +252,15 @@ impl Store {
     }
 
     /// Microseconds one presigned download link takes to sign.
-    async fn presign_micros(&self) -> f64 {
+    fn presign_micros(&self) -> f64 {
         const LINKS: u32 = 5_000;
         let started = Instant::now();
         for n in 0..LINKS {
-            let _ = self
-                .storage
-                .download_url(
-                    &format!("files/{n}"),
-                    "Night Rain.wav",
-                    Duration::from_secs(300),
-                )
-                .await;
+            let _ = self.storage.download_url(
+                &format!("files/{n}"),
+                "Night Rain.wav",
+                Duration::from_secs(300),
+            );
         }
         started.elapsed().as_secs_f64() * 1e6 / f64::from(LINKS)
     }
@@ -364,11 +362,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return store.stop().await;
     }
 
+    // `--mint`: only the mint beside its anchors, not the pages.
+    let pages = !std::env::args().any(|arg| arg == "--mint");
     let store = Store::start(&root, &target, &client, None).await?;
     let rss_start = memory_mib(store.pid(), "VmRSS");
-    let mut loads = store.pages(&client, "SQLite").await;
+    let mut loads = Vec::new();
+    if pages {
+        loads.extend(store.pages(&client, "SQLite").await);
+    }
     loads.extend(store.mint_load(&root, &client, "SQLite").await);
-    let presign = store.presign_micros().await;
+    let presign = store.presign_micros();
     let rss_after = memory_mib(store.pid(), "VmRSS");
 
     let hello_port = free_port();
@@ -401,20 +404,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(seed_stack);
     }
 
-    let transfer = Command::new("node")
-        .arg(root.join("end2end/bench/transfer.mjs"))
-        .arg(format!("{}/", store.base))
-        .current_dir(root.join("end2end"))
-        .stderr(Stdio::inherit())
-        .output()?;
-    let transfer: serde_json::Value =
-        serde_json::from_slice(&transfer.stdout).unwrap_or(serde_json::Value::Null);
+    let transfer = if pages {
+        let measured = Command::new("node")
+            .arg(root.join("end2end/bench/transfer.mjs"))
+            .arg(format!("{}/", store.base))
+            .current_dir(root.join("end2end"))
+            .stderr(Stdio::inherit())
+            .output()?;
+        serde_json::from_slice(&measured.stdout).unwrap_or(serde_json::Value::Null)
+    } else {
+        serde_json::Value::Null
+    };
     store.stop().await?;
 
     if let Some(server) = &postgres {
         match Store::start(&root, &target, &client, Some(server)).await {
             Ok(store) => {
-                loads.extend(store.pages(&client, "PostgreSQL").await);
+                if pages {
+                    loads.extend(store.pages(&client, "PostgreSQL").await);
+                }
                 loads.extend(store.mint_load(&root, &client, "PostgreSQL").await);
                 store.stop().await?;
             }

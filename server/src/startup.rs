@@ -69,9 +69,22 @@ pub enum StartupError {
     Sandbox(#[from] sandbox::SandboxError),
 }
 
-/// Everything a request handler may need. Built once; cheap to clone.
+/// Everything a request handler may need. Built once; cloned for every
+/// request and layer, so it is one shared pointer.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(std::sync::Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+#[derive(Debug)]
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub storage: Storage,
@@ -146,7 +159,7 @@ impl Application {
                 .into(),
         );
         // Browsers fetch objects from wherever presigned URLs point.
-        let storage_origin = origin_of(&storage.image_url("origin", clock.now()).await?);
+        let storage_origin = origin_of(&storage.image_url("origin", clock.now()));
         if settings.seed_demo {
             let seeding = domain::demo::seed_if_empty(&db, &storage, &clock);
             let added = domain::db::exclusively(&settings.database_url, seeding).await?;
@@ -166,7 +179,7 @@ impl Application {
         let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
             .with_inline_completion_max(settings.upload_inline_check)
             .with_catalog_cache(catalog_cache.clone());
-        let state = AppState {
+        let state = AppState(std::sync::Arc::new(Shared {
             leptos_options,
             app: app::ssr::AppContext::new(app::ssr::Services {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone())
@@ -209,7 +222,7 @@ impl Application {
             clock,
             payments,
             sandbox: sandbox.clone(),
-        };
+        }));
         let router = routes::router(state, &settings, &origin_of(&public_url));
         Ok(Self {
             listener,

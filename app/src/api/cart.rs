@@ -159,5 +159,9 @@ pub async fn download(entitlement: String, file: String) -> Result<DownloadView,
     Ok(DownloadView {
         url: minted.url,
         downloads_left: minted.downloads_left,
+        downloads: crate::ssr::commerce::downloads_left(
+            minted.download_limit,
+            minted.downloads_left,
+        ),
     })
 }

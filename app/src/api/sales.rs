@@ -128,6 +128,25 @@ pub async fn adjust_entitlement(
     Ok(())
 }
 
+/// Frees a license activation of a purchase (`instance`), or all of them.
+#[server(prefix = "/api", endpoint = "reset_activations", output = crate::codec::Answer)]
+pub async fn reset_activations(
+    order: String,
+    entitlement: String,
+    instance: Option<String>,
+) -> Result<(), AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    match instance.filter(|i| !i.is_empty()) {
+        Some(instance) => ctx.licenses.deactivate_for(None, &instance).await?,
+        None => {
+            let entitlement = crate::ssr::parse_id(&entitlement)?;
+            ctx.licenses.reset(entitlement).await?;
+        }
+    }
+    leptos_axum::redirect(&format!("/admin/orders/{}", crate::ssr::parse_id(&order)?));
+    Ok(())
+}
+
 /// Gives a product to an address (a gift, a support case): a free order with
 /// the usual receipt mail.
 #[server(prefix = "/api", endpoint = "grant_product", output = crate::codec::Answer)]

@@ -11,13 +11,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
     AdjustEntitlement, CreateDiscount, DisableDiscount, GrantProduct, RefundOrder, ResendWebhook,
-    admin_discounts, admin_downloads, admin_order, admin_orders, admin_webhooks,
+    ResetActivations, admin_discounts, admin_downloads, admin_order, admin_orders, admin_webhooks,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
 use crate::forms::typed;
 use crate::pages::orders::Receipt;
-use crate::views::{AdminOrderView, OrderStatus, PaymentEventView};
+use crate::views::{ActivationView, AdminOrderView, OrderStatus, PaymentEventView};
 
 /// `/admin/orders?q=…&status=…`.
 #[component]
@@ -143,17 +143,44 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
         }
     };
     let adjust = <AdjustEntitlement as ServerFn>::PATH;
-    let controls: Vec<(String, String, bool)> = receipt
+    let reset = <ResetActivations as ServerFn>::PATH;
+    let controls: Vec<(String, String, bool, Vec<ActivationView>)> = receipt
         .lines
         .iter()
-        .filter_map(|line| Some((line.entitlement.clone()?, line.title.clone(), line.revoked)))
+        .filter_map(|line| {
+            Some((
+                line.entitlement.clone()?,
+                line.title.clone(),
+                line.revoked,
+                line.activations.clone(),
+            ))
+        })
         .collect();
     view! {
         <Receipt receipt for_admin=true/>
         {(!controls.is_empty()).then(|| view! {
             <section class="panel panel--wide">
                 <h2>"Access"</h2>
-                {controls.into_iter().map(|(entitlement, title, revoked)| {
+                {controls.into_iter().map(|(entitlement, title, revoked, activations)| {
+                    let free = |instance: Option<String>, label: String| view! {
+                        <form class="form--inline" method="post" action=reset>
+                            <input type="hidden" name="order" value=order_pid.clone()/>
+                            <input type="hidden" name="entitlement" value=entitlement.clone()/>
+                            {instance.map(|i| view! { <input type="hidden" name="instance" value=i/> })}
+                            <button class="button button--quiet" type="submit">{label}</button>
+                        </form>
+                    };
+                    let activations = (!activations.is_empty()).then(|| view! {
+                        <ul class="activations" aria-label=format!("Activations of {title}")>
+                            {activations.into_iter().map(|a| view! {
+                                <li>
+                                    {a.name.clone()} " · since " {a.since}
+                                    {free(Some(a.instance), format!("Deactivate {}", a.name))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {free(None, format!("Reset all activations of {title}"))}
+                    });
                     let form = |action: &'static str, label: String, amount: Option<&'static str>, quiet: bool| view! {
                         <form class="form--inline" method="post" action=adjust>
                             <input type="hidden" name="order" value=order_pid.clone()/>
@@ -175,6 +202,7 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
                             } else {
                                 form("revoke", format!("Revoke {title}"), None, false)
                             }}
+                            {activations}
                         </div>
                     }
                 }).collect_view()}

@@ -199,6 +199,7 @@ pub fn receipt_view(receipt: &Receipt) -> ReceiptView {
                     .entitlement
                     .as_ref()
                     .is_some_and(|e| e.revoked_at.is_some()),
+                activations: line.activations.iter().map(activation_view).collect(),
             })
             .collect(),
         subtotal: money(order.subtotal_minor),
@@ -227,6 +228,24 @@ fn access_words(e: &domain::entities::entitlement::Model) -> String {
     format!("{downloads} · {until}")
 }
 
+/// "4 of 5 downloads left", "Unlimited downloads".
+pub fn downloads_left(limit: Option<i32>, left: Option<i32>) -> String {
+    match (limit, left) {
+        (Some(limit), Some(left)) => format!("{left} of {limit} downloads left"),
+        _ => "Unlimited downloads".to_owned(),
+    }
+}
+
+fn activation_view(
+    a: &domain::entities::license_activation::Model,
+) -> crate::views::ActivationView {
+    crate::views::ActivationView {
+        instance: a.instance.clone(),
+        name: a.name.clone(),
+        since: when(a.created_at),
+    }
+}
+
 pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView {
     LibraryView {
         player: None,
@@ -244,28 +263,18 @@ pub fn library_view(user: &user::Model, entries: &[LibraryEntry]) -> LibraryView
             .map(|entry| {
                 let e = &entry.entitlement;
                 LibraryItemView {
-                    activations: entry
-                        .activations
-                        .iter()
-                        .map(|a| crate::views::ActivationView {
-                            instance: a.instance.clone(),
-                            name: a.name.clone(),
-                            since: when(a.created_at),
-                        })
-                        .collect(),
+                    activations: entry.activations.iter().map(activation_view).collect(),
                     activation_limit: entry
                         .keys
                         .first()
                         .and_then(|k| k.activation_limit)
                         .map(|limit| format!("{} of {limit} activations", entry.activations.len())),
                     entitlement: e.pid.to_string(),
-                    downloads: match e.download_limit {
-                        Some(limit) => format!(
-                            "{} of {limit} downloads left",
-                            std::cmp::max(limit - e.downloads_used, 0)
-                        ),
-                        None => "Unlimited downloads".to_owned(),
-                    },
+                    downloads: downloads_left(
+                        e.download_limit,
+                        e.download_limit
+                            .map(|limit| std::cmp::max(limit - e.downloads_used, 0)),
+                    ),
                     files: entry
                         .files
                         .iter()
@@ -495,7 +504,6 @@ impl From<domain::delivery::DeliveryError> for AppError {
             | E::AccessEnded(_)
             | E::NoDownloadsLeft(_)
             | E::NotStreamable => Self::Conflict(err.to_string()),
-            E::Storage(err) => internal(err),
             E::Db(err) => internal(err),
         }
     }

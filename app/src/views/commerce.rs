@@ -74,6 +74,8 @@ pub struct ReceiptLineView {
     pub entitlement: Option<String>,
     /// Whether it is revoked (the admin may restore it unless refunded).
     pub revoked: bool,
+    /// The instances its license keys are activated on.
+    pub activations: Vec<ActivationView>,
 }
 
 /// A delivery in the admin's log.
@@ -159,6 +161,8 @@ pub struct PlayerView {
 pub struct DownloadView {
     pub url: String,
     pub downloads_left: Option<i32>,
+    /// The same in words, as the library shows it.
+    pub downloads: String,
 }
 
 /// A row of the admin's order list.

@@ -27,6 +27,8 @@ pub struct ReceiptLine {
     pub slug: Option<String>,
     pub entitlement: Option<entitlement::Model>,
     pub keys: Vec<license_key::Model>,
+    /// The instances its keys are activated on.
+    pub activations: Vec<license_activation::Model>,
 }
 
 /// One thing a buyer owns, for the library.
@@ -88,6 +90,11 @@ impl Orders {
             .order_by_asc(license_key::Column::Id)
             .all(&self.db)
             .await?;
+        let activations = license_activation::Entity::find()
+            .filter(license_activation::Column::LicenseKeyId.is_in(keys.iter().map(|k| k.id)))
+            .order_by_asc(license_activation::Column::Id)
+            .all(&self.db)
+            .await?;
         let products = product::Entity::find()
             .filter(product::Column::Id.is_in(items.iter().map(|i| i.product_id)))
             .all(&self.db)
@@ -99,7 +106,7 @@ impl Orders {
                     .iter()
                     .find(|e| e.order_item_id == item.id)
                     .cloned();
-                let keys = entitlement
+                let keys: Vec<license_key::Model> = entitlement
                     .as_ref()
                     .map(|e| {
                         keys.iter()
@@ -108,6 +115,11 @@ impl Orders {
                             .collect()
                     })
                     .unwrap_or_default();
+                let activations = activations
+                    .iter()
+                    .filter(|a| keys.iter().any(|k| k.id == a.license_key_id))
+                    .cloned()
+                    .collect();
                 let slug = products
                     .iter()
                     .find(|p| p.id == item.product_id)
@@ -117,6 +129,7 @@ impl Orders {
                     slug,
                     entitlement,
                     keys,
+                    activations,
                 }
             })
             .collect();

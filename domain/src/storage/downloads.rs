@@ -2,10 +2,9 @@
 //! (RFC 6266 `attachment`), or a stream the page plays (`inline`, with the
 //! file's type, so range requests and seeking go straight to the store).
 
-use aws_sdk_s3::presigning::PresigningConfig;
 use std::time::Duration;
 
-use super::{Storage, StorageError, disposition};
+use super::{Storage, disposition};
 
 /// How long a download link lives: long enough to fetch the file at 50 kB/s,
 /// at least five minutes, at most twelve hours.
@@ -16,54 +15,41 @@ pub fn download_lifetime(size_bytes: i64) -> Duration {
 
 impl Storage {
     /// A GET of `key` that the browser saves as `filename`, valid for
-    /// `lifetime`.
-    pub async fn download_url(
-        &self,
-        key: &str,
-        filename: &str,
-        lifetime: Duration,
-    ) -> Result<String, StorageError> {
-        self.presign_get(key, lifetime, disposition::attachment(filename), None)
-            .await
+    /// `lifetime`. Signed here, without a round trip: it cannot fail.
+    pub fn download_url(&self, key: &str, filename: &str, lifetime: Duration) -> String {
+        self.sign_get(key, lifetime, &disposition::attachment(filename), None)
     }
 
     /// A GET of `key` the page plays in place (`inline`, `content_type`).
-    pub async fn stream_url(
+    pub fn stream_url(
         &self,
         key: &str,
         filename: &str,
         content_type: &str,
         lifetime: Duration,
-    ) -> Result<String, StorageError> {
-        self.presign_get(
+    ) -> String {
+        self.sign_get(
             key,
             lifetime,
-            disposition::inline(filename),
+            &disposition::inline(filename),
             Some(content_type),
         )
-        .await
     }
 
-    async fn presign_get(
+    fn sign_get(
         &self,
         key: &str,
         lifetime: Duration,
-        disposition: String,
+        disposition: &str,
         content_type: Option<&str>,
-    ) -> Result<String, StorageError> {
-        let presigning = PresigningConfig::expires_in(lifetime)
-            .map_err(|err| StorageError::from_sdk("presigning config", err))?;
-        self.presigner
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .response_content_disposition(disposition)
-            .set_response_content_type(content_type.map(str::to_owned))
-            .response_cache_control("private, no-store")
-            .presigned(presigning)
-            .await
-            .map(|req| req.uri().to_owned())
-            .map_err(|err| StorageError::from_sdk("presign download", err))
+    ) -> String {
+        let get = super::presign::Get {
+            key,
+            cache_control: Some("private, no-store"),
+            content_disposition: Some(disposition),
+            content_type,
+        };
+        self.links.sign(&get, chrono::Utc::now(), lifetime)
     }
 }
 

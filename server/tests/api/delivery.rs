@@ -397,3 +397,46 @@ async fn the_admin_adjusts_access_grants_a_product_and_reads_the_delivery_log() 
     assert_eq!(as_customer.status(), 403);
     assert_eq!(app.get("/admin/downloads.csv").await.status(), 401);
 }
+
+#[tokio::test]
+async fn links_end_with_access_and_then_minting_says_when_it_ended() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "brief@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    // Access ends in three seconds: the link lives no longer than that.
+    let db = app.db().await;
+    let granted = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let until = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let mut ending: entitlement::ActiveModel = granted.into();
+    ending.access_until = Set(Some(until));
+    ending.update(&db).await.unwrap();
+
+    let minted: Value = download(&app, &buyer, &entitlement, &file)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = minted["url"].as_str().unwrap().to_owned();
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 200);
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(
+        app.client.get(&url).send().await.unwrap().status(),
+        403,
+        "the store's S3 refuses an expired link"
+    );
+    let refused = download(&app, &buyer, &entitlement, &file).await;
+    assert_eq!(refused.status(), 409);
+    let said = refused.text().await.unwrap();
+    assert!(
+        said.contains(&format!(
+            "Access to this purchase ended on {}.",
+            until.format("%Y-%m-%d")
+        )),
+        "{said}"
+    );
+}

@@ -244,3 +244,117 @@ async fn other_sites_apps_may_call_it_and_it_is_described() {
     }
     assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());
 }
+
+#[tokio::test]
+async fn the_admin_sees_a_purchases_activations_and_frees_them() {
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let (order, buyer) = bought(&app, "pixel-sorter", "mover@example.com").await;
+    let order = order.pid.to_string();
+    let key = key_of(&app, &buyer, &order).await;
+    for machine in ["old laptop", "office desktop"] {
+        let (status, _) = post(
+            &app,
+            "activate",
+            json!({"key": key, "instance_name": machine}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let admin = app.admin().await;
+    let shown: Value = app
+        .call_json("admin_order", &[("order", &order)], Some(&admin))
+        .await;
+    let line = &shown["receipt"]["lines"][0];
+    let names: Vec<&str> = line["activations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["old laptop", "office desktop"]);
+    let entitlement = line["entitlement"].as_str().unwrap().to_owned();
+    let first = line["activations"][0]["instance"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let free = |instance: Option<&'static str>, cookie: Option<String>| {
+        let (app, order, entitlement, first) = (&app, &order, &entitlement, &first);
+        async move {
+            let mut form = vec![("order", order.as_str()), ("entitlement", entitlement)];
+            if let Some(which) = instance {
+                form.push(("instance", if which == "first" { first } else { which }));
+            }
+            app.call("reset_activations", &form, cookie.as_deref())
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    // Customers and strangers cannot; the admin frees one, then all.
+    assert_eq!(free(None, Some(buyer.clone())).await, 403);
+    assert_eq!(free(None, None).await, 401);
+    assert_eq!(free(Some("first"), Some(admin.clone())).await, 200);
+    let (_, valid) = post(&app, "validate", json!({"key": key})).await;
+    assert_eq!(valid["activations_used"], 1);
+    assert_eq!(free(None, Some(admin.clone())).await, 200);
+    let (_, valid) = post(&app, "validate", json!({"key": key})).await;
+    assert_eq!(valid["activations_used"], 0);
+    let shown: Value = app
+        .call_json("admin_order", &[("order", &order)], Some(&admin))
+        .await;
+    assert_eq!(shown["receipt"]["lines"][0]["activations"], json!([]));
+}
+
+#[tokio::test]
+async fn an_ended_purchase_answers_expired_and_a_flood_answers_rate_limited() {
+    use domain::entities::entitlement;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite).await;
+    let (order, buyer) = bought(&app, "pixel-sorter", "late@example.com").await;
+    let key = key_of(&app, &buyer, &order.pid.to_string()).await;
+    let db = app.db().await;
+    let granted = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ended: entitlement::ActiveModel = granted.into();
+    ended.access_until = Set(Some(chrono::Utc::now() - chrono::Duration::days(1)));
+    ended.update(&db).await.unwrap();
+    let (status, expired) = post(&app, "validate", json!({"key": key})).await;
+    assert_eq!(
+        (status, expired["error"]["code"].as_str()),
+        (403, Some("expired"))
+    );
+    let (status, _) = post(
+        &app,
+        "activate",
+        json!({"key": key, "instance_name": "laptop"}),
+    )
+    .await;
+    assert_eq!(status, 403, "an ended license activates nowhere");
+
+    // One address asking without pause is slowed down, with the API's shape.
+    let flood: Vec<_> = (0..320)
+        .map(|_| {
+            let app = &app;
+            async move { post(app, "validate", json!({"key": "not a key"})).await }
+        })
+        .collect();
+    let answers = crate::helpers::all_at_once(flood).await;
+    let limited: Vec<_> = answers.iter().filter(|(s, _)| *s == 429).collect();
+    assert!(
+        !limited.is_empty(),
+        "some of 320 requests are over the limit"
+    );
+    assert!(
+        limited
+            .iter()
+            .all(|(_, b)| b["error"]["code"] == "rate_limited")
+    );
+    assert!(
+        answers.iter().all(|(s, _)| *s == 429 || *s == 400),
+        "the rest are answered as usual"
+    );
+}
