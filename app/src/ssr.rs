@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 pub mod accounts;
 pub mod commerce;
+pub mod dashboard;
 pub mod errors;
 pub mod media;
 pub mod session;
@@ -48,6 +49,7 @@ pub struct Services {
     pub gallery: domain::gallery::Gallery,
     pub files: domain::product_files::ProductFiles,
     pub reports: domain::admin::Reports,
+    pub dashboard: domain::dashboard::Dashboard,
     pub carts: domain::carts::Carts,
     pub discounts: domain::discounts::Discounts,
     pub orders: domain::orders::Orders,

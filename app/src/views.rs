@@ -9,9 +9,11 @@ pub use types::upload::UploadPurpose;
 
 mod admin;
 mod commerce;
+mod dashboard;
 
 pub use admin::*;
 pub use commerce::*;
+pub use dashboard::*;
 
 /// An image as an `<img>` needs it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

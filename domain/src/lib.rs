@@ -7,6 +7,7 @@ pub mod admin;
 pub mod carts;
 pub mod catalog;
 pub mod clock;
+pub mod dashboard;
 pub mod db;
 pub mod delivery;
 pub mod demo;

@@ -17,6 +17,7 @@ mod m20261129_000010_payment_events;
 mod m20261129_000011_commerce;
 mod m20261129_000012_deliveries;
 mod m20261129_000013_counted_deliveries;
+mod m20261129_000014_dashboard_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_commerce::Migration),
             Box::new(m20261129_000012_deliveries::Migration),
             Box::new(m20261129_000013_counted_deliveries::Migration),
+            Box::new(m20261129_000014_dashboard_indexes::Migration),
         ]
     }
 }

@@ -54,6 +54,10 @@ pub struct Settings {
     /// delivery and does not count again (`DOWNLINK_REDELIVERY_WINDOW_SECS`,
     /// 600).
     pub redelivery_window_secs: i64,
+    /// The store's time zone, an IANA name: what "today" and each day of the
+    /// admin's figures are (`DOWNLINK_TIME_ZONE`, `UTC`). Times are stored in
+    /// UTC whatever it is.
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// The payment provider. Both speak Stripe's API; only where it is and the
@@ -212,6 +216,7 @@ impl Settings {
             payments: payments(&get)?,
             run_jobs: parse_bool(&vars, "DOWNLINK_RUN_JOBS", true)?,
             redelivery_window_secs: parse(&vars, "DOWNLINK_REDELIVERY_WINDOW_SECS", "600")?,
+            time_zone: parse(&vars, "DOWNLINK_TIME_ZONE", "UTC")?,
         })
     }
 

@@ -194,6 +194,11 @@ impl Application {
                 files: ProductFiles::new(db.clone(), storage.clone())
                     .with_catalog_cache(catalog_cache),
                 reports: Reports::new(db.clone()),
+                dashboard: domain::dashboard::Dashboard::new(
+                    db.clone(),
+                    clock.clone(),
+                    settings.time_zone,
+                ),
                 carts: domain::carts::Carts::new(db.clone(), clock.clone()),
                 discounts: domain::discounts::Discounts::new(db.clone(), clock.clone()),
                 orders: domain::orders::Orders::new(

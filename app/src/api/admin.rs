@@ -3,13 +3,38 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{AdminOverviewView, OutboxMailView};
+use crate::views::{AdminOverviewView, DashboardView, OutboxMailView};
 
 /// The dashboard's figures.
 #[server(prefix = "/api", endpoint = "admin_overview", output = crate::codec::Answer)]
 pub async fn admin_overview() -> Result<AdminOverviewView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     Ok(ctx.reports.overview().await?.into())
+}
+
+/// The overview of a period (`range`: `today`, `7d`, `30d`, `12m`, or
+/// `custom` from `from` to `until`) in `currency`: figures beside the period
+/// before, the sales chart, the best sellers.
+#[server(prefix = "/api", endpoint = "admin_dashboard", output = crate::codec::Answer)]
+pub async fn admin_dashboard(
+    range: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    currency: Option<String>,
+) -> Result<DashboardView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (range, currency) = crate::ssr::dashboard::asked(
+        range.as_deref(),
+        from.as_deref(),
+        until.as_deref(),
+        currency.as_deref(),
+    )?;
+    let overview = ctx.dashboard.overview(range, currency).await?;
+    Ok(crate::ssr::dashboard::view(
+        range,
+        &overview,
+        ctx.dashboard.time_zone(),
+    ))
 }
 
 /// The newest mails in the outbox.

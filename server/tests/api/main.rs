@@ -16,6 +16,7 @@ mod catalog;
 mod checkout;
 mod cli;
 mod completion;
+mod dashboard;
 mod delivery;
 mod editor;
 mod external_s3;
