@@ -9,6 +9,8 @@ pub mod account;
 #[cfg(feature = "admin")]
 pub mod admin;
 #[cfg(feature = "admin")]
+pub mod admin_audit;
+#[cfg(feature = "admin")]
 pub mod admin_outbox;
 #[cfg(feature = "admin")]
 pub mod admin_products;

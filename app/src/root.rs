@@ -130,6 +130,7 @@ fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 #[component(transparent)]
 fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::admin::AdminPage;
+    use crate::pages::admin_audit::AdminAuditPage;
     use crate::pages::admin_outbox::AdminOutboxPage;
     use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
     use crate::pages::admin_sales::{
@@ -148,6 +149,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("discounts") view=AdminDiscountsPage ssr=SsrMode::Async/>
             <Route path=path!("webhooks") view=AdminWebhooksPage ssr=SsrMode::Async/>
             <Route path=path!("downloads") view=AdminDownloadsPage ssr=SsrMode::Async/>
+            <Route path=path!("audit") view=AdminAuditPage ssr=SsrMode::Async/>
         </ParentRoute>
     }
     .into_inner()

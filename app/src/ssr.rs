@@ -9,6 +9,7 @@ use domain::entities::user;
 use leptos::prelude::*;
 
 pub mod accounts;
+pub mod audit;
 pub mod commerce;
 pub mod dashboard;
 pub mod errors;
@@ -49,6 +50,7 @@ pub struct Services {
     pub gallery: domain::gallery::Gallery,
     pub files: domain::product_files::ProductFiles,
     pub reports: domain::admin::Reports,
+    pub audit: domain::audit::AuditLog,
     pub dashboard: domain::dashboard::Dashboard,
     pub carts: domain::carts::Carts,
     pub discounts: domain::discounts::Discounts,

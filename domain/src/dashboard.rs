@@ -102,18 +102,23 @@ impl Range {
         Ok(days)
     }
 
-    /// The period just before `days`, as long (twelve months: the twelve
-    /// months before).
+    /// The period just before `days`, as many days long (twelve months:
+    /// the same days a year earlier). Whole days: today so far is compared
+    /// with all of yesterday.
     pub fn previous(self, days: Days) -> Days {
-        let last = days.first - Duration::days(1);
-        let first = match self {
-            Self::Months12 => days
-                .first
-                .checked_sub_months(Months::new(12))
-                .unwrap_or(days.first),
-            _ => days.first - Duration::days(days.count()),
-        };
-        Days { first, last }
+        match self {
+            Self::Months12 => {
+                let year_before = |day: NaiveDate| day.checked_sub_months(Months::new(12));
+                Days {
+                    first: year_before(days.first).unwrap_or(days.first),
+                    last: year_before(days.last).unwrap_or(days.first),
+                }
+            }
+            _ => Days {
+                first: days.first - Duration::days(days.count()),
+                last: days.first - Duration::days(1),
+            },
+        }
     }
 }
 
@@ -235,6 +240,8 @@ pub struct Dashboard {
 /// steps 0…n-1; `start` and `end` bound them all.
 struct Buckets {
     start: DateTime<Utc>,
+    /// Where the previous period ends (it may end before the period starts).
+    previous_end: DateTime<Utc>,
     /// Where each chart step starts; the first is where the period starts.
     steps: Vec<DateTime<Utc>>,
     end: DateTime<Utc>,
@@ -248,18 +255,16 @@ impl Buckets {
         &self,
         part: impl Fn(Expr, DateTime<Utc>, DateTime<Utc>) -> SelectStatement,
     ) -> SelectStatement {
-        let mut bounds = Vec::with_capacity(self.steps.len() + 2);
-        bounds.push(self.start);
-        bounds.extend(self.steps.iter().copied());
-        bounds.push(self.end);
-        let mut parts = bounds.windows(2).enumerate().map(|(index, range)| {
-            let bucket = i64::try_from(index).unwrap_or(i64::MAX) - 1;
-            part(
-                Expr::val(bucket).cast_as(Alias::new("BIGINT")),
-                range[0],
-                range[1],
-            )
-        });
+        let mut ranges = vec![(self.start, self.previous_end)];
+        let ends = self.steps.iter().skip(1).copied().chain([self.end]);
+        ranges.extend(self.steps.iter().copied().zip(ends));
+        let mut parts = ranges
+            .into_iter()
+            .enumerate()
+            .map(|(index, (from, until))| {
+                let bucket = i64::try_from(index).unwrap_or(i64::MAX) - 1;
+                part(Expr::val(bucket).cast_as(Alias::new("BIGINT")), from, until)
+            });
         let mut all = parts.next().unwrap_or_else(Query::select);
         for next in parts {
             all.union(UnionType::All, next);
@@ -331,6 +336,7 @@ impl Dashboard {
         let (step, starts) = steps(days);
         let buckets = Buckets {
             start: start_of(previous_days.first, tz),
+            previous_end: start_of(previous_days.last + Duration::days(1), tz),
             steps: starts.iter().map(|day| start_of(*day, tz)).collect(),
             end: start_of(days.last + Duration::days(1), tz),
         };
@@ -352,7 +358,7 @@ impl Dashboard {
             };
 
         for row in self.query(&self.sales(&buckets, currency)).await? {
-            let (bucket, gross, orders) = (int(&row, 0), int(&row, 1), int(&row, 2));
+            let (bucket, gross, orders) = (int(&row, 0)?, int(&row, 1)?, int(&row, 2)?);
             add(bucket, &|figures, point| {
                 figures.gross += gross;
                 figures.orders += orders;
@@ -362,7 +368,7 @@ impl Dashboard {
             });
         }
         for row in self.query(&self.refunds(&buckets, currency)).await? {
-            let (bucket, refunds) = (int(&row, 0), int(&row, 1));
+            let (bucket, refunds) = (int(&row, 0)?, int(&row, 1)?);
             add(bucket, &|figures, point| {
                 figures.refunds += refunds;
                 if let Some(point) = point {
@@ -371,34 +377,31 @@ impl Dashboard {
             });
         }
         for row in self.query(&self.new_customers(&buckets)).await? {
-            let (bucket, customers) = (int(&row, 0), int(&row, 1));
+            let (bucket, customers) = (int(&row, 0)?, int(&row, 1)?);
             add(bucket, &|figures, _| figures.new_customers += customers);
         }
         for row in self.query(&self.downloads(&buckets)).await? {
-            let (bucket, downloads) = (int(&row, 0), int(&row, 1));
+            let (bucket, downloads) = (int(&row, 0)?, int(&row, 1)?);
             add(bucket, &|figures, _| figures.downloads += downloads);
         }
-        let sellers = self.query(&self.top_products(&buckets, currency)).await?;
+        let mut top = Vec::new();
+        for row in self.query(&self.top_products(&buckets, currency)).await? {
+            top.push(TopProduct {
+                product_id: int(&row, 0)?,
+                title: String::new(),
+                units: int(&row, 1)?,
+                sales: int(&row, 2)?,
+            });
+        }
         let titles = product::Entity::find()
-            .filter(product::Column::Id.is_in(sellers.iter().map(|row| int(row, 0))))
+            .filter(product::Column::Id.is_in(top.iter().map(|p| p.product_id)))
             .all(&self.db)
             .await?;
-        let top = sellers
-            .iter()
-            .map(|row| {
-                let product_id = int(row, 0);
-                TopProduct {
-                    product_id,
-                    title: titles
-                        .iter()
-                        .find(|p| p.id == product_id)
-                        .map(|p| p.title.clone())
-                        .unwrap_or_default(),
-                    units: int(row, 1),
-                    sales: int(row, 2),
-                }
-            })
-            .collect();
+        for seller in &mut top {
+            if let Some(product) = titles.iter().find(|p| p.id == seller.product_id) {
+                seller.title.clone_from(&product.title);
+            }
+        }
         Ok(Overview {
             currency,
             currencies,
@@ -527,12 +530,11 @@ impl Dashboard {
     }
 }
 
-/// An aggregate read as an integer (zero when absent).
-fn int(row: &QueryResult, index: usize) -> i64 {
+/// An aggregate read as an integer (zero when absent: a SUM of no rows).
+fn int(row: &QueryResult, index: usize) -> Result<i64, DbErr> {
     row.try_get_by_index::<Option<i64>>(index)
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+        .map(Option::unwrap_or_default)
+        .map_err(|err| DbErr::Type(format!("an aggregate is not an integer: {err:?}")))
 }
 
 /// Why the overview could not be made.

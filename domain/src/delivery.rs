@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -81,7 +81,7 @@ pub struct Delivery {
     window: Duration,
     /// The queue of the one task that counts and logs mints (started by the
     /// first mint).
-    writer: Arc<OnceLock<mpsc::Sender<Job>>>,
+    writer: Arc<Mutex<Option<mpsc::Sender<Job>>>>,
 }
 
 /// Who asked, as the log keeps it.
@@ -207,7 +207,8 @@ impl Delivery {
             file,
             done,
         };
-        self.writer().send(job).await.map_err(|_| writer_gone())?;
+        let writer = self.writer();
+        writer.send(job).await.map_err(|_| writer_gone())?;
         let Delivered {
             granted,
             file,
@@ -235,13 +236,19 @@ impl Delivery {
         })
     }
 
-    /// The writer's queue, its task started on first use.
-    fn writer(&self) -> &mpsc::Sender<Job> {
-        self.writer.get_or_init(|| {
-            let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-            tokio::spawn(self.clone().write_mints(jobs));
-            queue
-        })
+    /// The writer's queue, its task started on first use, and again if it
+    /// ever stopped (a panic drops its end of the queue).
+    fn writer(&self) -> mpsc::Sender<Job> {
+        let mut kept = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        match kept.as_ref() {
+            Some(queue) if !queue.is_closed() => queue.clone(),
+            _ => {
+                let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
+                tokio::spawn(self.clone().write_mints(jobs));
+                *kept = Some(queue.clone());
+                queue
+            }
+        }
     }
 
     /// The writer: takes what is queued, up to [`MAX_BATCH`], counts and
@@ -250,20 +257,32 @@ impl Delivery {
     async fn write_mints(self, mut jobs: mpsc::Receiver<Job>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            match self.count_batch(&batch).await {
-                Ok(outcomes) => {
-                    for (job, outcome) in batch.drain(..).zip(outcomes) {
-                        let _ = job.done.send(outcome);
-                    }
-                }
+            // A buyer who gave up waiting is not counted.
+            batch.retain(|job| !job.done.is_closed());
+            // Purchases locked in one order by every writer (PostgreSQL
+            // holds them to the commit): two instances never deadlock.
+            batch.sort_by_key(|job| job.entitlement);
+            let outcomes = match self.count_batch(&batch).await {
+                Ok(outcomes) => outcomes,
+                // One mint's database error must not fail the others: each
+                // again, alone.
                 Err(err) => {
-                    tracing::error!(error = %err, mints = batch.len(), "could not count downloads");
-                    for job in batch.drain(..) {
-                        let _ = job
-                            .done
-                            .send(Err(DeliveryError::Db(DbErr::Custom(err.to_string()))));
+                    tracing::warn!(error = %err, mints = batch.len(), "a batch of downloads failed; counting each alone");
+                    let mut outcomes = Vec::with_capacity(batch.len());
+                    for job in &batch {
+                        outcomes.push(match self.count_batch(std::slice::from_ref(job)).await {
+                            Ok(mut alone) => alone.pop().unwrap_or_else(|| Err(writer_gone())),
+                            Err(err) => {
+                                tracing::error!(error = %err, "could not count a download");
+                                Err(DeliveryError::Db(err))
+                            }
+                        });
                     }
+                    outcomes
                 }
+            };
+            for (job, outcome) in batch.drain(..).zip(outcomes) {
+                let _ = job.done.send(outcome);
             }
         }
     }

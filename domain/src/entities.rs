@@ -1,6 +1,7 @@
 //! sea-orm entities: one file per table. They never cross the wire; the app maps
 //! them to view types.
 
+pub mod audit_entry;
 pub mod cart;
 pub mod cart_item;
 pub mod delivery;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod carts;
 pub mod catalog;
 pub mod clock;

@@ -62,6 +62,11 @@ test('the dashboard shows a purchase and its refund, and switches the range', as
     return amount(await figure(admin, 'Refunds'));
   }).toBeGreaterThan(refundsBefore);
 
+  // The refund is in the audit log, with who asked for it.
+  await admin.goto('/admin/audit?action=order.refund');
+  await expect(admin.getByRole('row').filter({ hasText: owner }).first()).toContainText('order.refund');
+  await admin.goto('/admin?range=today&currency=EUR');
+
   // Another range, by its link; the chart steps by day over 30 days.
   await admin.getByRole('link', { name: '30 days' }).click();
   await expect(admin).toHaveURL(/range=30d&currency=EUR/);

@@ -18,6 +18,7 @@ mod m20261129_000011_commerce;
 mod m20261129_000012_deliveries;
 mod m20261129_000013_counted_deliveries;
 mod m20261129_000014_dashboard_indexes;
+mod m20261129_000015_audit_log;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_deliveries::Migration),
             Box::new(m20261129_000013_counted_deliveries::Migration),
             Box::new(m20261129_000014_dashboard_indexes::Migration),
+            Box::new(m20261129_000015_audit_log::Migration),
         ]
     }
 }

@@ -194,6 +194,7 @@ impl Application {
                 files: ProductFiles::new(db.clone(), storage.clone())
                     .with_catalog_cache(catalog_cache),
                 reports: Reports::new(db.clone()),
+                audit: domain::audit::AuditLog::new(db.clone(), clock.clone()),
                 dashboard: domain::dashboard::Dashboard::new(
                     db.clone(),
                     clock.clone(),

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{AdminOverviewView, DashboardView, OutboxMailView};
+use crate::views::{AdminOverviewView, AuditEntryView, DashboardView, OutboxMailView};
 
 /// The dashboard's figures.
 #[server(prefix = "/api", endpoint = "admin_overview", output = crate::codec::Answer)]
@@ -35,6 +35,23 @@ pub async fn admin_dashboard(
         &overview,
         ctx.dashboard.time_zone(),
     ))
+}
+
+/// The audit log, newest first: entries whose action starts with `action`,
+/// by an admin whose address contains `actor`, on a subject containing
+/// `subject`, between the days `from` and `until`.
+#[server(prefix = "/api", endpoint = "admin_audit", output = crate::codec::Answer)]
+pub async fn admin_audit(
+    action: Option<String>,
+    actor: Option<String>,
+    subject: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<Vec<AuditEntryView>, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let filter = crate::ssr::audit::filter(action, actor, subject, from, until);
+    let entries = ctx.audit.list(&filter, 200).await?;
+    Ok(entries.iter().map(crate::ssr::audit::entry_view).collect())
 }
 
 /// The newest mails in the outbox.

@@ -28,11 +28,28 @@ pub async fn save_product(
     product: Option<String>,
     #[server(flatten)] fields: ProductFields,
 ) -> Result<AdminProductView, AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     let existing = product.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let existing = existing.map(crate::ssr::parse_id).transpose()?;
+    let before = match existing {
+        Some(pid) => Some(ProductFormView::from(&ctx.products.get(pid).await?)),
+        None => None,
+    };
     let input = crate::ssr::views::product_input(&fields);
     let saved = ctx.products.save(existing, &input).await?;
+    let (before, after) = (
+        before.map(|b| crate::ssr::audit::state(&b)),
+        crate::ssr::audit::state(&ProductFormView::from(&saved)),
+    );
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "product.save",
+        format!("product {}", saved.slug),
+        before,
+        Some(after),
+    )
+    .await?;
     leptos_axum::redirect(&match existing {
         None => format!("/admin/products/{}?created", saved.pid),
         Some(_) => "/admin/products".to_owned(),
@@ -46,7 +63,22 @@ pub async fn set_product_status(
     product: String,
     status: ProductStatus,
 ) -> Result<AdminProductView, AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     let product = crate::ssr::parse_id(&product)?;
-    Ok((&ctx.products.set_status(product, status).await?).into())
+    let before = ctx.products.get(product).await?.status;
+    let saved = ctx.products.set_status(product, status).await?;
+    let (before, after) = (
+        crate::ssr::audit::state(&before),
+        crate::ssr::audit::state(&saved.status),
+    );
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "product.status",
+        format!("product {}", saved.slug),
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    Ok((&saved).into())
 }

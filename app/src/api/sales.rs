@@ -36,6 +36,16 @@ pub async fn refund_order(order: String, item: Option<i64>) -> Result<(), AppErr
     let (ctx, admin) = crate::ssr::admin().await?;
     let pid = crate::ssr::parse_id(&order)?;
     ctx.orders.refund(pid, item, admin.id).await?;
+    let what = item.map_or_else(|| "the whole order".to_owned(), |i| format!("item {i}"));
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "order.refund",
+        format!("order {pid}"),
+        None,
+        Some(format!("refund of {what} asked")),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/orders/{pid}?refunded=1"));
     Ok(())
 }
@@ -60,9 +70,22 @@ pub async fn admin_discounts() -> Result<Vec<DiscountView>, AppError> {
 pub async fn create_discount(
     #[server(flatten)] fields: crate::views::DiscountFields,
 ) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     let new = crate::ssr::commerce::new_discount(&fields)?;
     ctx.discounts.create(new).await?;
+    let (code, after) = (
+        fields.code.trim().to_uppercase(),
+        crate::ssr::audit::state(&fields),
+    );
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "discount.create",
+        format!("discount {code}"),
+        None,
+        Some(after),
+    )
+    .await?;
     leptos_axum::redirect("/admin/discounts");
     Ok(())
 }
@@ -70,10 +93,20 @@ pub async fn create_discount(
 /// Stops a code from applying to new checkouts.
 #[server(prefix = "/api", endpoint = "disable_discount", output = crate::codec::Answer)]
 pub async fn disable_discount(discount: String) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     ctx.discounts
         .disable(crate::ssr::parse_id(&discount)?)
         .await?;
+    let (before, after) = (Some("active".to_owned()), Some("disabled".to_owned()));
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "discount.disable",
+        format!("discount {discount}"),
+        before,
+        after,
+    )
+    .await?;
     leptos_axum::redirect("/admin/discounts");
     Ok(())
 }
@@ -98,11 +131,20 @@ pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
 /// Has the sandbox send a delivery's event again.
 #[server(prefix = "/api", endpoint = "resend_webhook", output = crate::codec::Answer)]
 pub async fn resend_webhook(delivery: String) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     ctx.payments
         .resend_delivery(&delivery)
         .await
         .map_err(crate::ssr::internal)?;
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "webhook.resend",
+        format!("webhook delivery {delivery}"),
+        None,
+        None,
+    )
+    .await?;
     leptos_axum::redirect("/admin/webhooks?resent=1");
     Ok(())
 }
@@ -116,14 +158,24 @@ pub async fn adjust_entitlement(
     action: String,
     amount: Option<i32>,
 ) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     let pid = crate::ssr::parse_id(&entitlement)?;
+    let change = format!("{action} {}", amount.unwrap_or(0));
     match action.as_str() {
         "downloads" => ctx.grants.add_downloads(pid, amount.unwrap_or(0)).await?,
         "days" => ctx.grants.extend_access(pid, amount.unwrap_or(0)).await?,
         "revoke" | "restore" => ctx.grants.set_revoked(pid, action == "revoke").await?,
         _ => return Err(AppError::Validation("Unknown change.".into())),
     }
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "purchase.adjust",
+        format!("purchase {pid}"),
+        None,
+        Some(change),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/orders/{}", crate::ssr::parse_id(&order)?));
     Ok(())
 }
@@ -135,14 +187,29 @@ pub async fn reset_activations(
     entitlement: String,
     instance: Option<String>,
 ) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
-    match instance.filter(|i| !i.is_empty()) {
-        Some(instance) => ctx.licenses.deactivate_for(None, &instance).await?,
-        None => {
-            let entitlement = crate::ssr::parse_id(&entitlement)?;
-            ctx.licenses.reset(entitlement).await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
+    let freed = match instance.filter(|i| !i.is_empty()) {
+        Some(instance) => {
+            ctx.licenses.deactivate_for(None, &instance).await?;
+            format!("instance {instance} deactivated")
         }
-    }
+        None => {
+            let freed = ctx
+                .licenses
+                .reset(crate::ssr::parse_id(&entitlement)?)
+                .await?;
+            format!("{freed} activations freed")
+        }
+    };
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "license.reset",
+        format!("purchase {entitlement}"),
+        None,
+        Some(freed),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/orders/{}", crate::ssr::parse_id(&order)?));
     Ok(())
 }
@@ -151,8 +218,18 @@ pub async fn reset_activations(
 /// the usual receipt mail.
 #[server(prefix = "/api", endpoint = "grant_product", output = crate::codec::Answer)]
 pub async fn grant_product(email: String, product: String) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (ctx, admin) = crate::ssr::admin().await?;
     let order = ctx.grants.grant(&email, &product).await?;
+    let given = format!("{product} given to {}", email.trim());
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "product.grant",
+        format!("order {order}"),
+        None,
+        Some(given),
+    )
+    .await?;
     leptos_axum::redirect(&format!("/admin/orders/{order}"));
     Ok(())
 }

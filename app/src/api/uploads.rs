@@ -44,12 +44,23 @@ pub async fn resume_upload(upload: String) -> Result<StartedUploadView, AppError
 /// to check now answers `processing`: follow it with `upload_outcome`.
 #[server(prefix = "/api", endpoint = "complete_upload", output = crate::codec::Answer)]
 pub async fn complete_upload(upload: String) -> Result<UploadedView, AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
-    Ok(ctx
+    let (ctx, admin) = crate::ssr::admin().await?;
+    let done: UploadedView = ctx
         .uploads
         .complete(crate::ssr::parse_id(&upload)?)
         .await?
-        .into())
+        .into();
+    let after = crate::ssr::audit::state(&done);
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "upload.complete",
+        format!("upload {upload}"),
+        None,
+        Some(after),
+    )
+    .await?;
+    Ok(done)
 }
 
 /// What a completed upload became, `processing` while the background job is
@@ -66,6 +77,15 @@ pub async fn upload_outcome(upload: String) -> Result<UploadedView, AppError> {
 /// Cancels an upload; S3 discards its parts.
 #[server(prefix = "/api", endpoint = "cancel_upload", output = crate::codec::Answer)]
 pub async fn cancel_upload(upload: String) -> Result<(), AppError> {
-    let (ctx, _admin) = crate::ssr::admin().await?;
-    Ok(ctx.uploads.cancel(crate::ssr::parse_id(&upload)?).await?)
+    let (ctx, admin) = crate::ssr::admin().await?;
+    ctx.uploads.cancel(crate::ssr::parse_id(&upload)?).await?;
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        "upload.cancel",
+        format!("upload {upload}"),
+        None,
+        None,
+    )
+    .await
 }

@@ -45,6 +45,7 @@ pub fn AdminPage() -> impl IntoView {
                 <a href="/admin/discounts">"Discount codes"</a>
                 <a href="/admin/downloads">"Downloads"</a>
                 <a href="/admin/webhooks">"Webhooks"</a>
+                <a href="/admin/audit">"Audit log"</a>
                 <a href="/admin/outbox">"Mail outbox"</a>
             </nav>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -139,16 +140,17 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
 
 #[component]
 fn Figure(figure: FigureView) -> impl IntoView {
-    let class = match figure.better {
-        Some(true) => "figure__change figure__change--better",
-        Some(false) => "figure__change figure__change--worse",
-        None => "figure__change",
+    // Good or bad news in words too, not by colour alone.
+    let (class, verdict) = match figure.better {
+        Some(true) => ("figure__change figure__change--better", " ▲ better"),
+        Some(false) => ("figure__change figure__change--worse", " ▼ worse"),
+        None => ("figure__change", ""),
     };
     view! {
         <div>
             <dt>{figure.label}</dt>
             <dd>{figure.value}</dd>
-            <dd class=class>{figure.change}</dd>
+            <dd class=class>{figure.change}{verdict}</dd>
         </div>
     }
 }
@@ -162,7 +164,8 @@ const BOTTOM: f64 = 36.0;
 
 /// Net sales per step as bars over a labelled grid. The SVG is drawn on the
 /// server; each bar's `<title>` is its tooltip, and once the page is
-/// hydrated, pointing at a bar (or focusing it) writes its figures below.
+/// hydrated, pointing at a bar writes its figures below. Screen readers and
+/// keyboards get the same figures as a table (the SVG is one image to them).
 #[component]
 fn SalesChart(chart: ChartView) -> impl IntoView {
     let ChartView {
@@ -202,9 +205,8 @@ fn SalesChart(chart: ChartView) -> impl IntoView {
                         <text class=class x=x + slot / 2.0 y=HEIGHT - 8.0 text-anchor="middle">{point.label.clone()}</text>
                     });
                     view! {
-                        <g class="chart__point" tabindex="0"
-                            on:mouseenter={let d = detail.clone(); move |_| show.set(Some(d.clone()))}
-                            on:focus={let d = detail.clone(); move |_| show.set(Some(d.clone()))}>
+                        <g class="chart__point"
+                            on:mouseenter={let d = detail.clone(); move |_| show.set(Some(d.clone()))}>
                             <title>{detail.clone()}</title>
                             // The whole column answers the pointer, however short its bar.
                             <rect class="chart__hit" x=x y=TOP width=slot height=HEIGHT - TOP - BOTTOM/>

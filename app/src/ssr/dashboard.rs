@@ -1,6 +1,6 @@
 //! The admin overview, from what the admin picked to what the page shows.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::dashboard::{Figures, Overview, Range, Step};
 use types::money::{Currency, Money};
 
@@ -15,10 +15,15 @@ pub fn asked(
     until: Option<&str>,
     currency: Option<&str>,
 ) -> Result<(Range, Option<Currency>), AppError> {
+    // Dates a store can have sold on; others are typos (and would not fit
+    // the arithmetic).
     let day = |value: Option<&str>, name: &str| {
         value
             .and_then(|v| v.trim().parse::<NaiveDate>().ok())
-            .ok_or_else(|| AppError::Validation(format!("Give the {name} day as a date.")))
+            .filter(|d| (2000..=2100).contains(&d.year()))
+            .ok_or_else(|| {
+                AppError::Validation(format!("Give the {name} day as a date (2000–2100)."))
+            })
     };
     let range = match range.unwrap_or("7d") {
         "today" => Range::Today,

@@ -62,11 +62,16 @@ impl Presigner {
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         // A browser leaves the default port out of `host`.
         let default_port = if scheme == "http" { ":80" } else { ":443" };
-        let authority = authority.strip_suffix(default_port).unwrap_or(authority);
+        // Host names are case-insensitive; browsers send them in lower case.
+        let authority = authority.to_ascii_lowercase();
+        let authority = authority
+            .strip_suffix(default_port)
+            .unwrap_or(&authority)
+            .to_owned();
         let host = if path_style {
-            authority.to_owned()
+            authority
         } else {
-            format!("{bucket}.{authority}")
+            format!("{}.{authority}", bucket.to_ascii_lowercase())
         };
         let mut prefix = String::new();
         for segment in path.split('/').filter(|s| !s.is_empty()) {

@@ -12,6 +12,7 @@ mod helpers;
 mod mailed_links;
 
 mod accounts;
+mod audit;
 mod catalog;
 mod checkout;
 mod cli;
