@@ -297,6 +297,28 @@ impl Dashboard {
         Self { db, clock, tz }
     }
 
+    /// From the start of day `first` to the end of day `last` in the store's
+    /// time zone; open-ended where a day is not given.
+    pub fn between_days(
+        &self,
+        first: Option<NaiveDate>,
+        last: Option<NaiveDate>,
+    ) -> (DateTime<Utc>, DateTime<Utc>) {
+        // Bounds every database stores and compares as it should.
+        let (ever, never) = (
+            DateTime::UNIX_EPOCH,
+            start_of(
+                NaiveDate::MAX.with_year(9999).unwrap_or(NaiveDate::MAX),
+                Tz::UTC,
+            ),
+        );
+        (
+            first.map_or(ever, |day| start_of(day, self.tz)),
+            last.and_then(|day| day.succ_opt())
+                .map_or(never, |day| start_of(day, self.tz)),
+        )
+    }
+
     /// The store's time zone, by its IANA name.
     pub fn time_zone(&self) -> &'static str {
         self.tz.name()

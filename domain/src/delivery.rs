@@ -536,19 +536,7 @@ impl Delivery {
 
 /// The log as CSV (RFC 4180), a header line first.
 pub fn log_csv(rows: &[LogRow]) -> String {
-    let field = |value: &str| {
-        // A leading = + - @ would be run as a formula by a spreadsheet.
-        let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{value}")
-        } else {
-            value.to_owned()
-        };
-        if value.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", value.replace('"', "\"\""))
-        } else {
-            value
-        }
-    };
+    let field = crate::exports::csv_field;
     let mut out = String::from("time,buyer,product,file,version,kind,counted,ip,user_agent\r\n");
     for row in rows {
         let line = [

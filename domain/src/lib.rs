@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod demo;
 pub mod discounts;
 pub mod entities;
+pub mod exports;
 pub mod gallery;
 pub mod grants;
 pub mod images;

@@ -62,6 +62,11 @@ test('the dashboard shows a purchase and its refund, and switches the range', as
     return amount(await figure(admin, 'Refunds'));
   }).toBeGreaterThan(refundsBefore);
 
+  // The period's orders as CSV, with the order in it.
+  const csv = await admin.request.get((await admin.getByRole('link', { name: 'orders', exact: true }).getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(buyer);
+
   // The refund is in the audit log, with who asked for it.
   await admin.goto('/admin/audit?action=order.refund');
   await expect(admin.getByRole('row').filter({ hasText: owner }).first()).toContainText('order.refund');

@@ -5,7 +5,9 @@
 //! database of its own on `BENCH_POSTGRES_URL`, default
 //! `postgres://postgres@127.0.0.1:5432`; `none` skips it). Prints, per range,
 //! the median and slowest of several runs of `Dashboard::overview`, which is
-//! what `/admin` waits for. Not a test: figures drift with the machine.
+//! what `/admin` waits for; and streams all orders and all deliveries out as
+//! the admin's CSV exports do, printing this process's memory before, after
+//! and at its peak. Not a test: figures drift with the machine.
 
 use chrono::{Duration, Utc};
 use domain::clock::Clock;
@@ -190,6 +192,52 @@ async fn seed(db: &DatabaseConnection) -> Result<(), Box<dyn std::error::Error>>
     Ok(())
 }
 
+/// This process's resident and peak memory, MiB.
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Streams every order and every delivery out as CSV, as the admin's
+/// export does, and prints how much memory that took.
+async fn exports(db: &DatabaseConnection) {
+    use domain::exports::{Export, export};
+    for (name, what) in [
+        ("orders", Export::Orders),
+        ("deliveries", Export::Deliveries),
+    ] {
+        let (before, _) = memory();
+        let started = Instant::now();
+        let (from, until) = (chrono::DateTime::UNIX_EPOCH, Utc::now() + Duration::days(1));
+        let mut chunks = export(db.clone(), what, from, until);
+        let (mut bytes, mut rows) = (0, 0);
+        while let Some(Ok(chunk)) = chunks.recv().await {
+            bytes += chunk.len();
+            rows += chunk.matches("\r\n").count();
+        }
+        let (after, peak) = memory();
+        println!(
+            "  export of {name}: {} rows, {:.1} MB in {:.1} s; resident {before:.1} MiB before, {after:.1} after, peak {peak:.1}",
+            rows - 1,
+            bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
 async fn measure(db: &DatabaseConnection, name: &str) -> Result<(), Box<dyn std::error::Error>> {
     seed(db).await?;
     if name == "PostgreSQL" {
@@ -197,6 +245,7 @@ async fn measure(db: &DatabaseConnection, name: &str) -> Result<(), Box<dyn std:
         // for the planner, a visibility map for index-only scans.
         db.execute_unprepared("VACUUM ANALYZE").await?;
     }
+    exports(db).await;
     let dashboard = Dashboard::new(db.clone(), Clock::System, "Europe/Berlin".parse()?);
     println!("\n{name}: overview server time, ms (median / slowest of {RUNS})");
     for (label, range) in [

@@ -6,6 +6,7 @@
 
 pub mod client;
 mod downloads_csv;
+mod exports;
 mod headers;
 mod health;
 mod licenses;
@@ -74,6 +75,7 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         .route("/webhooks/stripe", post(webhooks::stripe))
         .merge(licenses::router())
         .route("/admin/downloads.csv", get(downloads_csv::export))
+        .route("/admin/exports/{file}", get(exports::csv))
         .nest("/pkg", pkg);
     if let Some(sandbox) = &state.sandbox {
         router = router.nest_service("/sandbox", sandbox.router());

@@ -89,6 +89,10 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
         let currency = currency.to_string();
         move |key: &str| format!("/admin?range={key}&currency={currency}")
     };
+    let export = {
+        let days = format!("from={from}&until={until}");
+        move |what: &str| format!("/admin/exports/{what}.csv?{days}")
+    };
     view! {
         <section class="dashboard" aria-label="Overview">
             <nav class="ranges" aria-label="Period">
@@ -117,6 +121,11 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
                 {figures.into_iter().map(|figure| view! { <Figure figure/> }).collect_view()}
             </dl>
             <SalesChart chart/>
+            <p class="dashboard__exports">"Export this period as CSV: "
+                <a href=export("orders") rel="external" download="">"orders"</a> " · "
+                <a href=export("customers") rel="external" download="">"new customers"</a> " · "
+                <a href=export("deliveries") rel="external" download="">"downloads"</a>
+            </p>
             <h2 id="best-sellers">"Best sellers"</h2>
             {if top.is_empty() {
                 view! { <p>"Nothing sold in this period."</p> }.into_any()

@@ -20,6 +20,7 @@ mod completion;
 mod dashboard;
 mod delivery;
 mod editor;
+mod exports;
 mod external_s3;
 mod forms;
 mod health;
