@@ -134,6 +134,16 @@ pub fn client_ip() -> std::net::IpAddr {
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
+/// The browser's `User-Agent`, as sent (empty outside a request).
+pub fn user_agent() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let agent = parts.headers.get(http::header::USER_AGENT)?;
+            agent.to_str().ok().map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 /// The address a request came from: the TCP peer, or behind a trusted proxy the
 /// address it forwarded. Put in the request's extensions by the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use crate::clock::Clock;
+use crate::db::containing;
 use crate::entities::{audit_entry, user};
 
 /// The longest text kept for a before or after state.
@@ -59,11 +60,6 @@ pub struct AuditLog {
 
 fn clip(state: Option<String>) -> Option<String> {
     state.map(|s| s.chars().take(MAX_STATE).collect())
-}
-
-/// `%…%` for LIKE, the user's own wildcards taken as letters.
-fn containing(text: &str) -> String {
-    format!("%{}%", text.trim().replace(['%', '_'], ""))
 }
 
 impl AuditLog {

@@ -1,6 +1,7 @@
 //! Opening the database and starting write transactions that do not fail with
 //! "database is locked" on SQLite.
 
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -79,6 +80,32 @@ pub async fn exclusively<T, E: From<DbErr>>(
     let value = outcome?;
     unlocked?;
     Ok(value)
+}
+
+/// The escape character of LIKE patterns made here.
+const ESCAPE: char = '!';
+
+/// `text` with LIKE's wildcards (and the escape character) escaped, so what
+/// someone typed matches as written.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | ESCAPE) {
+            out.push(ESCAPE);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A LIKE pattern made with [`escape_like`].
+pub fn like(pattern: String) -> LikeExpr {
+    LikeExpr::new(pattern).escape(ESCAPE)
+}
+
+/// Values that contain `text` (trimmed), as typed.
+pub fn containing(text: &str) -> LikeExpr {
+    like(format!("%{}%", escape_like(text.trim())))
 }
 
 /// Checks that the database answers a trivial query.

@@ -12,6 +12,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -65,8 +66,6 @@ pub struct Minted {
     pub downloads_left: Option<i32>,
     /// The purchase's limit; None when unlimited.
     pub download_limit: Option<i32>,
-    /// False when this was the same delivery as one a moment ago.
-    pub counted: bool,
 }
 
 /// The most mints one write transaction takes.
@@ -232,7 +231,6 @@ impl Delivery {
                 .download_limit
                 .map(|limit| std::cmp::max(limit - used, 0)),
             download_limit: granted.download_limit,
-            counted,
         })
     }
 
@@ -460,15 +458,19 @@ impl Delivery {
             .map(str::trim)
             .filter(|b| !b.is_empty())
         {
-            let pattern = format!("%{}%", buyer.to_lowercase().replace(['%', '_'], ""));
-            let ids: Vec<i64> = user::Entity::find()
-                .filter(user::Column::Email.like(pattern))
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|u| u.id)
-                .collect();
-            query = query.filter(delivery::Column::UserId.is_in(ids));
+            // Subqueries: the database picks the buyers and purchases, so
+            // no list of ids (which could pass SQLite's limit) is sent back.
+            query = query.filter(
+                delivery::Column::UserId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(user::Column::Id)
+                        .from(user::Entity)
+                        .and_where(
+                            user::Column::Email.like(crate::db::containing(&buyer.to_lowercase())),
+                        )
+                        .to_owned(),
+                ),
+            );
         }
         if let Some(slug) = filter
             .product
@@ -476,52 +478,67 @@ impl Delivery {
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            let product_ids: Vec<i64> = product::Entity::find()
-                .filter(product::Column::Slug.eq(slug))
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|p| p.id)
-                .collect();
-            let entitlements: Vec<i64> = entitlement::Entity::find()
-                .filter(entitlement::Column::ProductId.is_in(product_ids))
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|e| e.id)
-                .collect();
-            query = query.filter(delivery::Column::EntitlementId.is_in(entitlements));
+            query = query.filter(
+                delivery::Column::EntitlementId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column((entitlement::Entity, entitlement::Column::Id))
+                        .from(entitlement::Entity)
+                        .inner_join(
+                            product::Entity,
+                            Expr::col((product::Entity, product::Column::Id))
+                                .equals((entitlement::Entity, entitlement::Column::ProductId)),
+                        )
+                        .and_where(Expr::col((product::Entity, product::Column::Slug)).eq(slug))
+                        .to_owned(),
+                ),
+            );
         }
         let rows = query
             .order_by_desc(delivery::Column::Id)
             .limit(limit)
             .all(&self.db)
             .await?;
-        let users = user::Entity::find()
-            .filter(user::Column::Id.is_in(rows.iter().map(|r| r.user_id)))
+        // Each buyer, file and product read once, whatever the rows repeat.
+        let ids = |id: fn(&delivery::Model) -> i64| rows.iter().map(id).collect::<BTreeSet<_>>();
+        let users: HashMap<i64, String> = user::Entity::find()
+            .filter(user::Column::Id.is_in(ids(|r| r.user_id)))
             .all(&self.db)
-            .await?;
-        let files = product_file::Entity::find()
-            .filter(product_file::Column::Id.is_in(rows.iter().map(|r| r.product_file_id)))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect();
+        let files: HashMap<i64, product_file::Model> = product_file::Entity::find()
+            .filter(product_file::Column::Id.is_in(ids(|r| r.product_file_id)))
             .all(&self.db)
-            .await?;
-        let products = product::Entity::find()
-            .filter(product::Column::Id.is_in(files.iter().map(|f| f.product_id)))
+            .await?
+            .into_iter()
+            .map(|f| (f.id, f))
+            .collect();
+        let products: HashMap<i64, String> = product::Entity::find()
+            .filter(
+                product::Column::Id.is_in(
+                    files
+                        .values()
+                        .map(|f| f.product_id)
+                        .collect::<BTreeSet<_>>(),
+                ),
+            )
             .all(&self.db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.title))
+            .collect();
         Ok(rows
             .into_iter()
             .map(|row| {
-                let file = files.iter().find(|f| f.id == row.product_file_id);
-                let product = file.and_then(|f| products.iter().find(|p| p.id == f.product_id));
+                let file = files.get(&row.product_file_id);
                 LogRow {
                     at: row.created_at,
-                    buyer: users
-                        .iter()
-                        .find(|u| u.id == row.user_id)
-                        .map(|u| u.email.clone())
+                    buyer: users.get(&row.user_id).cloned().unwrap_or_default(),
+                    product: file
+                        .and_then(|f| products.get(&f.product_id))
+                        .cloned()
                         .unwrap_or_default(),
-                    product: product.map(|p| p.title.clone()).unwrap_or_default(),
                     file: row.filename,
                     version: file.map_or(0, |f| f.version),
                     kind: row.kind,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{DatabaseConnection, DbErr, QueryResult, StreamTrait};
+use sea_orm::{ActiveEnum, DatabaseConnection, DbErr, QueryResult, StreamTrait};
 use tokio::sync::mpsc;
 use types::money::{Currency, Money};
 
@@ -76,7 +76,7 @@ impl Export {
                     user::Column::EmailVerifiedAt,
                 ])
                 .from(user::Entity)
-                .and_where(Expr::col(user::Column::Role).eq("customer"))
+                .and_where(Expr::col(user::Column::Role).eq(user::Role::Customer.to_value()))
                 .and_where(within(Expr::col(user::Column::CreatedAt)))
                 .order_by(user::Column::Id, Order::Asc)
                 .to_owned(),

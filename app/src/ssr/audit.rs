@@ -30,13 +30,13 @@ pub fn filter(
     from: Option<String>,
     until: Option<String>,
 ) -> domain::audit::Filter {
-    let days = super::commerce::log_filter(None, None, from, until);
+    let (from, until) = super::commerce::utc_days(from, until);
     domain::audit::Filter {
         action,
         actor,
         subject,
-        from: days.from,
-        until: days.until,
+        from,
+        until,
     }
 }
 

@@ -474,22 +474,10 @@ pub fn new_discount(
 
 /// The signed-in buyer as the delivery log records them.
 pub fn requester(user: &user::Model) -> domain::delivery::Requester<'_> {
-    let agent = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            Some(
-                parts
-                    .headers
-                    .get(http::header::USER_AGENT)?
-                    .to_str()
-                    .ok()?
-                    .to_owned(),
-            )
-        })
-        .unwrap_or_default();
     domain::delivery::Requester {
         user,
         ip: super::client_ip().to_string(),
-        user_agent: agent,
+        user_agent: super::user_agent(),
     }
 }
 
@@ -567,19 +555,32 @@ pub fn log_filter(
     from: Option<String>,
     until: Option<String>,
 ) -> domain::delivery::LogFilter {
+    let (from, until) = utc_days(from, until);
+    domain::delivery::LogFilter {
+        product,
+        buyer,
+        from,
+        until,
+    }
+}
+
+/// From the start of day `from` to the end of day `until` (UTC,
+/// `YYYY-MM-DD`); a missing or unreadable day leaves that side open.
+pub fn utc_days(
+    from: Option<String>,
+    until: Option<String>,
+) -> (
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::DateTime<chrono::Utc>>,
+) {
     let day = |text: Option<String>| {
         chrono::NaiveDate::parse_from_str(text?.trim(), "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|d| d.and_utc())
     };
-    domain::delivery::LogFilter {
-        product,
-        buyer,
-        from: day(from),
-        // Through the end of that day.
-        until: day(until).map(|d| d + chrono::Duration::days(1)),
-    }
+    // Through the end of that day.
+    (day(from), day(until).map(|d| d + chrono::Duration::days(1)))
 }
 
 pub fn delivery_row(row: &domain::delivery::LogRow) -> crate::views::DeliveryRowView {

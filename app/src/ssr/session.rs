@@ -44,14 +44,8 @@ pub async fn require_admin() -> Result<user::Model, AppError> {
 pub async fn start(user: &user::Model) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
-    let agent = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            let agent = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
-            Some(agent.chars().take(200).collect::<String>())
-        })
-        .unwrap_or_default();
     let device = Device {
-        agent,
+        agent: super::user_agent().chars().take(200).collect(),
         ip: super::client_ip().to_string(),
     };
     session.insert(DEVICE_KEY, device).await.map_err(internal)?;

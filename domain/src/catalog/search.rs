@@ -1,9 +1,10 @@
 //! What a shopper asks the catalog for: words to find, a tag, an order and a
 //! page; and the SQL conditions that answer it on SQLite and PostgreSQL alike.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{ColumnTrait, Condition};
 
+use crate::db::{escape_like, like};
 use crate::entities::product::{self, ProductStatus};
 
 /// Products per catalog page.
@@ -66,24 +67,6 @@ impl SearchQuery {
             page: Ord::max(page, 1),
         }
     }
-}
-
-const ESCAPE: char = '!';
-
-/// `text` with LIKE's wildcards (and the escape character) escaped.
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | ESCAPE) {
-            out.push(ESCAPE);
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn like(pattern: String) -> LikeExpr {
-    LikeExpr::new(pattern).escape(ESCAPE)
 }
 
 /// The WHERE clause for `query`: published products matching every part.

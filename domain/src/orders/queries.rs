@@ -220,10 +220,9 @@ impl Orders {
     ) -> Result<(Vec<order::Model>, u64), OrderError> {
         let mut condition = Condition::all();
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
             condition = condition.add(
                 Condition::any()
-                    .add(order::Column::Email.like(pattern))
+                    .add(order::Column::Email.like(crate::db::containing(&q.to_lowercase())))
                     .add(order::Column::Number.eq(q.to_uppercase())),
             );
         }
