@@ -9,7 +9,11 @@ pub mod account;
 #[cfg(feature = "admin")]
 pub mod admin;
 #[cfg(feature = "admin")]
+pub mod admin_analytics;
+#[cfg(feature = "admin")]
 pub mod admin_audit;
+#[cfg(feature = "admin")]
+pub mod admin_customers;
 #[cfg(feature = "admin")]
 pub mod admin_outbox;
 #[cfg(feature = "admin")]

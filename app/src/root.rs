@@ -130,7 +130,9 @@ fn AccountRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
 #[component(transparent)]
 fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     use crate::pages::admin::AdminPage;
+    use crate::pages::admin_analytics::{AdminAnalyticsPage, AdminProductAnalyticsPage};
     use crate::pages::admin_audit::AdminAuditPage;
+    use crate::pages::admin_customers::{AdminCustomerPage, AdminCustomersPage};
     use crate::pages::admin_outbox::AdminOutboxPage;
     use crate::pages::admin_products::{AdminProductsPage, EditProductPage, NewProductPage};
     use crate::pages::admin_sales::{
@@ -150,6 +152,10 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("webhooks") view=AdminWebhooksPage ssr=SsrMode::Async/>
             <Route path=path!("downloads") view=AdminDownloadsPage ssr=SsrMode::Async/>
             <Route path=path!("audit") view=AdminAuditPage ssr=SsrMode::Async/>
+            <Route path=path!("analytics") view=AdminAnalyticsPage ssr=SsrMode::Async/>
+            <Route path=path!("analytics/:slug") view=AdminProductAnalyticsPage ssr=SsrMode::Async/>
+            <Route path=path!("customers") view=AdminCustomersPage ssr=SsrMode::Async/>
+            <Route path=path!("customers/:id") view=AdminCustomerPage ssr=SsrMode::Async/>
         </ParentRoute>
     }
     .into_inner()

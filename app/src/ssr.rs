@@ -9,8 +9,10 @@ use domain::entities::user;
 use leptos::prelude::*;
 
 pub mod accounts;
+pub mod analytics;
 pub mod audit;
 pub mod commerce;
+pub mod customers;
 pub mod dashboard;
 pub mod errors;
 pub mod media;
@@ -52,6 +54,10 @@ pub struct Services {
     pub reports: domain::admin::Reports,
     pub audit: domain::audit::AuditLog,
     pub dashboard: domain::dashboard::Dashboard,
+    pub customers: domain::customers::Customers,
+    pub analytics: domain::analytics::ProductAnalytics,
+    /// Product page views, counted in memory and written every few seconds.
+    pub page_views: domain::page_views::PageViews,
     pub carts: domain::carts::Carts,
     pub discounts: domain::discounts::Discounts,
     pub orders: domain::orders::Orders,

@@ -9,10 +9,12 @@ pub use types::upload::UploadPurpose;
 
 mod admin;
 mod commerce;
+mod customers;
 mod dashboard;
 
 pub use admin::*;
 pub use commerce::*;
+pub use customers::*;
 pub use dashboard::*;
 
 /// An image as an `<img>` needs it.

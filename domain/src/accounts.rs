@@ -48,6 +48,12 @@ pub enum AccountError {
     InvalidLink,
     #[error("That account no longer exists.")]
     NoSuchAccount,
+    /// An admin blocked the account.
+    #[error("This account is blocked. Write to the store if you think this is a mistake.")]
+    Blocked,
+    /// Admins are not blocked from the customers page.
+    #[error("Admin accounts can't be blocked.")]
+    CannotBlockAdmin,
     /// Too many failed attempts; wait this long.
     #[error("Too many attempts. Please wait and try again, or sign in with a mailed link.")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -182,10 +188,13 @@ impl Accounts {
             Err(_) => None,
         };
         let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-        if self.hasher.verify(password, hash).await? {
-            user.ok_or(AccountError::InvalidCredentials)
-        } else {
-            Err(AccountError::InvalidCredentials)
+        if !self.hasher.verify(password, hash).await? {
+            return Err(AccountError::InvalidCredentials);
+        }
+        // Said only to whoever knows the password.
+        match user {
+            Some(user) if user.is_blocked() => Err(AccountError::Blocked),
+            found => found.ok_or(AccountError::InvalidCredentials),
         }
     }
 

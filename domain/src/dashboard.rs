@@ -9,9 +9,7 @@
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sea_orm::sea_query::{
-    Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, SelectStatement, UnionType,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QueryResult,
@@ -20,6 +18,7 @@ use types::money::Currency;
 use types::order::OrderStatus;
 
 use crate::clock::Clock;
+use crate::db::{count, int, sum};
 use crate::entities::{delivery, order, order_item, product, refund, user};
 
 /// The longest custom range, in days (a few years of daily history).
@@ -238,20 +237,38 @@ pub struct Dashboard {
 
 /// Bucket boundaries in UTC: the previous period is bucket -1, the chart's
 /// steps 0…n-1; `start` and `end` bound them all.
-struct Buckets {
-    start: DateTime<Utc>,
+pub(crate) struct Buckets {
+    pub(crate) start: DateTime<Utc>,
     /// Where the previous period ends (it may end before the period starts).
     previous_end: DateTime<Utc>,
     /// Where each chart step starts; the first is where the period starts.
-    steps: Vec<DateTime<Utc>>,
-    end: DateTime<Utc>,
+    pub(crate) steps: Vec<DateTime<Utc>>,
+    pub(crate) end: DateTime<Utc>,
 }
 
 impl Buckets {
+    /// The buckets of `days` (and the period before) in time zone `tz`,
+    /// with the chart's step and the first day of each step.
+    pub(crate) fn new(days: Days, previous_days: Days, tz: Tz) -> (Self, Step, Vec<NaiveDate>) {
+        let (step, starts) = steps(days);
+        let buckets = Self {
+            start: start_of(previous_days.first, tz),
+            previous_end: start_of(previous_days.last + Duration::days(1), tz),
+            steps: starts.iter().map(|day| start_of(*day, tz)).collect(),
+            end: start_of(days.last + Duration::days(1), tz),
+        };
+        (buckets, step, starts)
+    }
+
+    /// Where the period itself starts.
+    pub(crate) fn period_start(&self) -> DateTime<Utc> {
+        self.steps.first().copied().unwrap_or(self.start)
+    }
+
     /// One aggregate per bucket in one statement: `part(bucket, from,
     /// until)` for each, joined by `UNION ALL`. Each part reads one range of
     /// an index; no row is sorted into a bucket one by one.
-    fn each(
+    pub(crate) fn each(
         &self,
         part: impl Fn(Expr, DateTime<Utc>, DateTime<Utc>) -> SelectStatement,
     ) -> SelectStatement {
@@ -274,23 +291,11 @@ impl Buckets {
 }
 
 /// `at` in `[from, until)`.
-fn between(at: Expr, from: DateTime<Utc>, until: DateTime<Utc>) -> Expr {
+pub(crate) fn between(at: Expr, from: DateTime<Utc>, until: DateTime<Utc>) -> Expr {
     at.clone().gte(from).and(at.lt(until))
 }
 
-const PAID: [OrderStatus; 3] = [
-    OrderStatus::Paid,
-    OrderStatus::PartiallyRefunded,
-    OrderStatus::Refunded,
-];
-
-fn sum(value: Expr) -> Expr {
-    Expr::from(Func::sum(value)).cast_as(Alias::new("BIGINT"))
-}
-
-fn count() -> Expr {
-    Expr::from(Func::count(Expr::col(Asterisk))).cast_as(Alias::new("BIGINT"))
-}
+pub(crate) const PAID: [OrderStatus; 3] = OrderStatus::PAID;
 
 impl Dashboard {
     pub fn new(db: DatabaseConnection, clock: Clock, tz: Tz) -> Self {
@@ -355,13 +360,7 @@ impl Dashboard {
         let currency = currency
             .or_else(|| currencies.first().copied())
             .unwrap_or(Currency::USD);
-        let (step, starts) = steps(days);
-        let buckets = Buckets {
-            start: start_of(previous_days.first, tz),
-            previous_end: start_of(previous_days.last + Duration::days(1), tz),
-            steps: starts.iter().map(|day| start_of(*day, tz)).collect(),
-            end: start_of(days.last + Duration::days(1), tz),
-        };
+        let (buckets, step, starts) = Buckets::new(days, previous_days, tz);
         let mut chart: Vec<Point> = starts
             .iter()
             .map(|first_day| Point {
@@ -519,7 +518,7 @@ impl Dashboard {
     /// sales of paid items, refunded items left out of the sales; titles as
     /// the products have them now.
     fn top_products(&self, buckets: &Buckets, currency: Currency) -> SelectStatement {
-        let period_start = buckets.steps.first().copied().unwrap_or(buckets.start);
+        let period_start = buckets.period_start();
         let item = |column| Expr::col((order_item::Entity, column));
         let kept = Expr::case(
             item(order_item::Column::RefundedAt).is_null(),
@@ -550,13 +549,6 @@ impl Dashboard {
             .limit(TOP_PRODUCTS)
             .to_owned()
     }
-}
-
-/// An aggregate read as an integer (zero when absent: a SUM of no rows).
-fn int(row: &QueryResult, index: usize) -> Result<i64, DbErr> {
-    row.try_get_by_index::<Option<i64>>(index)
-        .map(Option::unwrap_or_default)
-        .map_err(|err| DbErr::Type(format!("an aggregate is not an integer: {err:?}")))
 }
 
 /// Why the overview could not be made.

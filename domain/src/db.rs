@@ -1,17 +1,36 @@
 //! Opening the database and starting write transactions that do not fail with
-//! "database is locked" on SQLite.
+//! "database is locked" on SQLite; LIKE patterns and aggregates read the same
+//! on SQLite and PostgreSQL.
 
-use sea_orm::sea_query::LikeExpr;
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryResult, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
 /// How long a SQLite connection waits for another writer before giving up.
 /// Write transactions are short, so this is only reached when something is wrong.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `SUM(value)` as a 64-bit integer on every database (PostgreSQL sums
+/// BIGINTs as NUMERIC).
+pub fn sum(value: Expr) -> Expr {
+    Expr::from(Func::sum(value)).cast_as(Alias::new("BIGINT"))
+}
+
+/// `COUNT(*)` as a 64-bit integer.
+pub fn count() -> Expr {
+    Expr::from(Func::count(Expr::col(Asterisk))).cast_as(Alias::new("BIGINT"))
+}
+
+/// An aggregate read as an integer (zero when absent: a SUM of no rows).
+pub fn int(row: &QueryResult, index: usize) -> Result<i64, DbErr> {
+    row.try_get_by_index::<Option<i64>>(index)
+        .map(Option::unwrap_or_default)
+        .map_err(|err| DbErr::Type(format!("an aggregate is not an integer: {err:?}")))
+}
 
 /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite gets WAL,
 /// `synchronous=NORMAL`, foreign keys and a busy timeout, and the file is created

@@ -437,6 +437,8 @@ pub struct LogFilter {
     pub product: Option<String>,
     /// Part of the buyer's address.
     pub buyer: Option<String>,
+    /// One buyer's account (its row id).
+    pub user: Option<i64>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
@@ -451,6 +453,9 @@ impl Delivery {
         }
         if let Some(until) = filter.until {
             query = query.filter(delivery::Column::CreatedAt.lt(until));
+        }
+        if let Some(user) = filter.user {
+            query = query.filter(delivery::Column::UserId.eq(user));
         }
         if let Some(buyer) = filter
             .buyer

@@ -17,6 +17,7 @@ pub mod payment_event;
 pub mod product;
 pub mod product_file;
 pub mod product_image;
+pub mod product_view;
 pub mod refund;
 pub mod secret;
 pub mod session;

@@ -4,10 +4,12 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod analytics;
 pub mod audit;
 pub mod carts;
 pub mod catalog;
 pub mod clock;
+pub mod customers;
 pub mod dashboard;
 pub mod db;
 pub mod delivery;
@@ -22,6 +24,7 @@ pub mod licenses;
 pub mod mail;
 pub mod markdown;
 pub mod orders;
+pub mod page_views;
 pub use types::money;
 pub mod payments;
 pub mod product_files;

@@ -55,6 +55,12 @@ pub enum OrderError {
     PaymentUnavailable,
     #[error("There is no such order.")]
     NotFound,
+    #[error(
+        "This address can't place orders here. Write to the store if you think this is a mistake."
+    )]
+    Blocked,
+    #[error("Order {0} was never paid: there is no receipt to send.")]
+    NotPaid(String),
     #[error("{0}")]
     Refund(String),
     #[error(transparent)]
@@ -142,6 +148,9 @@ impl Orders {
                 crate::accounts::guest_account(&txn, &email, now).await?
             }
         };
+        if user.is_blocked() {
+            return Err(OrderError::Blocked);
+        }
         if let Some(code) = &priced.code
             && !discounts::hold(&txn, code.id, now).await?
         {

@@ -19,6 +19,7 @@ mod m20261129_000012_deliveries;
 mod m20261129_000013_counted_deliveries;
 mod m20261129_000014_dashboard_indexes;
 mod m20261129_000015_audit_log;
+mod m20261129_000016_customers_and_views;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_counted_deliveries::Migration),
             Box::new(m20261129_000014_dashboard_indexes::Migration),
             Box::new(m20261129_000015_audit_log::Migration),
+            Box::new(m20261129_000016_customers_and_views::Migration),
         ]
     }
 }

@@ -59,7 +59,10 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     };
 
     let pkg = crate::bundle::router(&settings.site_dir.join("pkg"));
-    let first_visits = page_cache::PageCache::new(state.app.catalog.cache().clone());
+    let first_visits = page_cache::PageCache::new(
+        state.app.catalog.cache().clone(),
+        state.app.page_views.clone(),
+    );
 
     let sessions =
         SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))

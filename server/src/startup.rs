@@ -46,6 +46,10 @@ const WAITING_EVENTS_PERIOD: std::time::Duration = std::time::Duration::from_sec
 /// How often the outbox is checked for mail to deliver.
 const MAIL_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// How often product page views counted in memory are written. Each
+/// instance writes its own, whether or not it runs the other jobs.
+const PAGE_VIEWS_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Why the store could not start. Each variant says which part failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -125,6 +129,7 @@ pub struct Application {
     uploads: Uploads,
     sandbox: Option<sandbox::Sandbox>,
     inbox: domain::payments::Inbox,
+    page_views: domain::page_views::PageViews,
     /// Whether this instance runs the background jobs.
     run_jobs: bool,
     /// Kept alive for as long as the application.
@@ -175,6 +180,7 @@ impl Application {
             .site_addr(address)
             .build();
         let catalog_cache = domain::catalog::CatalogCache::default();
+        let page_views = domain::page_views::PageViews::new(db.clone(), clock.clone());
         let inbox = domain::payments::Inbox::new(db.clone(), clock.clone(), public_url.clone());
         let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
             .with_inline_completion_max(settings.upload_inline_check)
@@ -200,6 +206,13 @@ impl Application {
                     clock.clone(),
                     settings.time_zone,
                 ),
+                customers: domain::customers::Customers::new(db.clone()),
+                analytics: domain::analytics::ProductAnalytics::new(
+                    db.clone(),
+                    clock.clone(),
+                    settings.time_zone,
+                ),
+                page_views: page_views.clone(),
                 carts: domain::carts::Carts::new(db.clone(), clock.clone()),
                 discounts: domain::discounts::Discounts::new(db.clone(), clock.clone()),
                 orders: domain::orders::Orders::new(
@@ -240,6 +253,7 @@ impl Application {
             uploads,
             sandbox,
             inbox,
+            page_views,
             run_jobs: settings.run_jobs,
             embedded_s3,
         })
@@ -277,7 +291,9 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
-        let mut jobs = Vec::new();
+        let mut jobs = vec![tokio::spawn(
+            self.page_views.clone().flush_every(PAGE_VIEWS_PERIOD),
+        )];
         if self.run_jobs {
             jobs.push(tokio::spawn(
                 DbSessionStore::new(self.db.clone(), Clock::System)
@@ -317,6 +333,9 @@ impl Application {
         .map_err(StartupError::Serve);
         for job in jobs {
             job.abort();
+        }
+        if let Err(err) = self.page_views.flush().await {
+            tracing::warn!(error = %err, "product page views of the last seconds not written");
         }
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);

@@ -75,9 +75,13 @@ impl OrderStatus {
         Self::ALL.into_iter().find(|status| status.as_str() == name)
     }
 
+    /// The statuses of orders the buyer paid (and may since have been
+    /// refunded): the ones sales figures count.
+    pub const PAID: [Self; 3] = [Self::Paid, Self::PartiallyRefunded, Self::Refunded];
+
     /// Whether the buyer paid (and may since have been refunded).
     pub fn was_paid(self) -> bool {
-        matches!(self, Self::Paid | Self::PartiallyRefunded | Self::Refunded)
+        Self::PAID.contains(&self)
     }
 }
 

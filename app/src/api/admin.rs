@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::views::{AdminOverviewView, AuditEntryView, DashboardView, OutboxMailView};
+use crate::views::{
+    AdminOverviewView, AnalyticsView, AuditEntryView, DashboardView, OutboxMailView,
+    ProductReportView,
+};
 
 /// The dashboard's figures.
 #[server(prefix = "/api", endpoint = "admin_overview", output = crate::codec::Answer)]
@@ -33,6 +36,49 @@ pub async fn admin_dashboard(
     Ok(crate::ssr::dashboard::view(
         range,
         &overview,
+        ctx.dashboard.time_zone(),
+    ))
+}
+
+/// Every product's page views, orders, conversion, sales, refund rate and
+/// downloads over a period (`range`, `from`, `until` as for the dashboard).
+#[server(prefix = "/api", endpoint = "admin_analytics", output = crate::codec::Answer)]
+pub async fn admin_analytics(
+    range: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<AnalyticsView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (range, _) =
+        crate::ssr::dashboard::asked(range.as_deref(), from.as_deref(), until.as_deref(), None)?;
+    ctx.page_views.flush().await?;
+    let (days, products) = ctx.analytics.products(range).await?;
+    let tz = ctx.dashboard.time_zone();
+    Ok(crate::ssr::analytics::products_view(
+        range, days, &products, tz,
+    ))
+}
+
+/// One product (by slug) through a period, step by step.
+#[server(prefix = "/api", endpoint = "admin_product_analytics", output = crate::codec::Answer)]
+pub async fn admin_product_analytics(
+    product: String,
+    range: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<ProductReportView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (range, _) =
+        crate::ssr::dashboard::asked(range.as_deref(), from.as_deref(), until.as_deref(), None)?;
+    ctx.page_views.flush().await?;
+    let report = ctx
+        .analytics
+        .product(&product, range)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::ssr::analytics::product_view(
+        range,
+        &report,
         ctx.dashboard.time_zone(),
     ))
 }

@@ -25,9 +25,13 @@ pub async fn list_products(
     Ok(ctx.catalog.search(&query).await?.into())
 }
 
-/// One published product by its slug.
+/// One published product by its slug. Counts a view of its page (a number
+/// per product and hour, nothing about the viewer).
 #[server(prefix = "/api", endpoint = "get_product", output = crate::codec::Answer)]
 pub async fn get_product(slug: String) -> Result<ProductPageView, AppError> {
     let ctx = crate::ssr::public()?;
-    Ok(ctx.catalog.published_by_slug(&slug).await?.into())
+    let details = ctx.catalog.published_by_slug(&slug).await?;
+    ctx.page_views
+        .count(details.product.id, &details.product.slug);
+    Ok(details.into())
 }

@@ -14,7 +14,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::views::{ChartView, DashboardView, FigureView};
 
 /// The ranges offered as links.
-const RANGES: [(&str, &str); 4] = [
+pub(crate) const RANGES: [(&str, &str); 4] = [
     ("today", "Today"),
     ("7d", "7 days"),
     ("30d", "30 days"),
@@ -41,6 +41,8 @@ pub fn AdminPage() -> impl IntoView {
             <h1 class="page-title">"Admin"</h1>
             <nav class="admin-links" aria-label="Admin pages">
                 <a href="/admin/orders">"Orders"</a>
+                <a href="/admin/customers">"Customers"</a>
+                <a href="/admin/analytics">"Product analytics"</a>
                 <a href="/admin/products">"Products"</a>
                 <a href="/admin/discounts">"Discount codes"</a>
                 <a href="/admin/downloads">"Downloads"</a>
@@ -176,7 +178,7 @@ const BOTTOM: f64 = 36.0;
 /// hydrated, pointing at a bar writes its figures below. Screen readers and
 /// keyboards get the same figures as a table (the SVG is one image to them).
 #[component]
-fn SalesChart(chart: ChartView) -> impl IntoView {
+pub(crate) fn SalesChart(chart: ChartView) -> impl IntoView {
     let ChartView {
         step,
         points,

@@ -10,8 +10,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
-    AdjustEntitlement, CreateDiscount, DisableDiscount, GrantProduct, RefundOrder, ResendWebhook,
-    ResetActivations, admin_discounts, admin_downloads, admin_order, admin_orders, admin_webhooks,
+    AdjustEntitlement, CreateDiscount, DisableDiscount, GrantProduct, RefundOrder, ResendReceipt,
+    ResendWebhook, ResetActivations, admin_discounts, admin_downloads, admin_order, admin_orders,
+    admin_webhooks,
 };
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
@@ -93,12 +94,23 @@ pub fn AdminOrderPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         admin_order,
     );
-    let refund = ServerAction::<RefundOrder>::new();
-    let error = Signal::derive(move || refund.value().get().and_then(Result::err));
+    let query = use_query_map();
+    let (refund, resend) = (
+        ServerAction::<RefundOrder>::new(),
+        ServerAction::<ResendReceipt>::new(),
+    );
+    let error = Signal::derive(move || {
+        [refund.value().get(), resend.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::err)
+    });
+    let resent = move || query.read().get("resent").is_some();
     view! {
         <Title text="Order"/>
         <div class="container">
             <p><a href="/admin/orders">"← Orders"</a></p>
+            {move || resent().then(|| view! { <p class="notice notice--ok" role="status">"The receipt is on its way again."</p> })}
             <FormError error/>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -122,6 +134,11 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
     } = order;
     let pid = receipt.order.clone();
     let order_pid = pid.clone();
+    let (paid, resend, resend_pid) = (
+        receipt.status.was_paid(),
+        <ResendReceipt as ServerFn>::PATH,
+        pid.clone(),
+    );
     let items: Vec<(i64, String)> = receipt
         .lines
         .iter()
@@ -207,6 +224,12 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
                     }
                 }).collect_view()}
             </section>
+        })}
+        {paid.then(|| view! {
+            <form class="form--inline" method="post" action=resend>
+                <input type="hidden" name="order" value=resend_pid/>
+                <button class="button button--quiet" type="submit">"Resend the receipt"</button>
+            </form>
         })}
         {refundable.then(|| view! {
             <section class="panel">

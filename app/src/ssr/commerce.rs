@@ -130,7 +130,10 @@ impl From<OrderError> for AppError {
             OrderError::NotFound => Self::NotFound,
             OrderError::Db(err) => internal(err),
             OrderError::PaymentUnavailable => Self::Unavailable(err.to_string()),
-            OrderError::Discount(_) | OrderError::Refund(_) => Self::Conflict(err.to_string()),
+            OrderError::Discount(_)
+            | OrderError::Refund(_)
+            | OrderError::Blocked
+            | OrderError::NotPaid(_) => Self::Conflict(err.to_string()),
             other => Self::Validation(other.to_string()),
         }
     }
@@ -210,7 +213,7 @@ pub fn receipt_view(receipt: &Receipt) -> ReceiptView {
 }
 
 /// An entitlement in words: "2 of 5 downloads used · access until 2027-…".
-fn access_words(e: &domain::entities::entitlement::Model) -> String {
+pub(crate) fn access_words(e: &domain::entities::entitlement::Model) -> String {
     if let (Some(_), reason) = (e.revoked_at, &e.revoked_reason) {
         return format!(
             "Access revoked ({})",
@@ -236,7 +239,7 @@ pub fn downloads_left(limit: Option<i32>, left: Option<i32>) -> String {
     }
 }
 
-fn activation_view(
+pub(crate) fn activation_view(
     a: &domain::entities::license_activation::Model,
 ) -> crate::views::ActivationView {
     crate::views::ActivationView {
@@ -559,6 +562,7 @@ pub fn log_filter(
     domain::delivery::LogFilter {
         product,
         buyer,
+        user: None,
         from,
         until,
     }

@@ -56,7 +56,7 @@ fn date(day: NaiveDate) -> String {
     day.format("%-d %b %Y").to_string()
 }
 
-fn days(first: NaiveDate, last: NaiveDate) -> String {
+pub(crate) fn days(first: NaiveDate, last: NaiveDate) -> String {
     if first == last {
         date(first)
     } else {
@@ -138,7 +138,7 @@ fn figures(now: &Figures, before: &Figures, currency: Currency) -> Vec<FigureVie
 
 /// Round numbers for the chart's grid: zero, and steps of 1, 2 or 5 × 10ⁿ
 /// up to (and past) the highest bar; below zero when a bar is.
-fn ticks(low: i64, high: i64, currency: Currency) -> Vec<TickView> {
+pub(crate) fn ticks(low: i64, high: i64, currency: Currency) -> Vec<TickView> {
     let span = (high.max(0) - low.min(0)).max(1);
     let raw = span / 4;
     let mut unit = 1_i64;
@@ -165,6 +165,41 @@ fn ticks(low: i64, high: i64, currency: Currency) -> Vec<TickView> {
         .collect()
 }
 
+/// A chart step's short label (under its bar) and its full name.
+pub(crate) fn step_names(step: Step, first_day: NaiveDate) -> (String, String) {
+    match step {
+        Step::Day => (first_day.format("%-d %b").to_string(), date(first_day)),
+        Step::Week => (
+            first_day.format("%-d %b").to_string(),
+            format!("Week of {}", date(first_day)),
+        ),
+        Step::Month => (
+            first_day.format("%b %Y").to_string(),
+            first_day.format("%B %Y").to_string(),
+        ),
+    }
+}
+
+/// The range's name in addresses (`7d`).
+pub(crate) fn range_name(range: Range) -> &'static str {
+    match range {
+        Range::Today => "today",
+        Range::Days7 => "7d",
+        Range::Days30 => "30d",
+        Range::Months12 => "12m",
+        Range::Custom(..) => "custom",
+    }
+}
+
+/// The chart's step in words (`week`).
+pub(crate) fn step_name(step: Step) -> &'static str {
+    match step {
+        Step::Day => "day",
+        Step::Week => "week",
+        Step::Month => "month",
+    }
+}
+
 /// What the page shows of `overview`.
 pub fn view(range: Range, overview: &Overview, time_zone: &str) -> DashboardView {
     let currency = overview.currency;
@@ -174,20 +209,7 @@ pub fn view(range: Range, overview: &Overview, time_zone: &str) -> DashboardView
         .chart
         .iter()
         .map(|point| {
-            let (label, whole) = match step {
-                Step::Day => (
-                    point.first_day.format("%-d %b").to_string(),
-                    date(point.first_day),
-                ),
-                Step::Week => (
-                    point.first_day.format("%-d %b").to_string(),
-                    format!("Week of {}", date(point.first_day)),
-                ),
-                Step::Month => (
-                    point.first_day.format("%b %Y").to_string(),
-                    point.first_day.format("%B %Y").to_string(),
-                ),
-            };
+            let (label, whole) = step_names(step, point.first_day);
             PointView {
                 label,
                 detail: format!(
@@ -204,14 +226,7 @@ pub fn view(range: Range, overview: &Overview, time_zone: &str) -> DashboardView
     let low = points.iter().map(|p| p.net_minor).min().unwrap_or(0);
     let high = points.iter().map(|p| p.net_minor).max().unwrap_or(0);
     DashboardView {
-        range: match range {
-            Range::Today => "today",
-            Range::Days7 => "7d",
-            Range::Days30 => "30d",
-            Range::Months12 => "12m",
-            Range::Custom(..) => "custom",
-        }
-        .to_owned(),
+        range: range_name(range).to_owned(),
         from: overview.days.first.to_string(),
         until: overview.days.last.to_string(),
         period: days(overview.days.first, overview.days.last),
@@ -221,12 +236,7 @@ pub fn view(range: Range, overview: &Overview, time_zone: &str) -> DashboardView
         currencies: overview.currencies.clone(),
         figures: figures(&overview.current, &overview.previous, currency),
         chart: ChartView {
-            step: match step {
-                Step::Day => "day",
-                Step::Week => "week",
-                Step::Month => "month",
-            }
-            .to_owned(),
+            step: step_name(step).to_owned(),
             ticks: ticks(low, high, currency),
             points,
         },

@@ -57,7 +57,9 @@ impl From<AccountError> for AppError {
             | E::PasswordTooLong
             | E::InvalidCredentials
             | E::WrongCurrentPassword
-            | E::InvalidLink => Self::Validation(err.to_string()),
+            | E::InvalidLink
+            | E::CannotBlockAdmin => Self::Validation(err.to_string()),
+            E::Blocked => Self::Conflict(err.to_string()),
             E::EmailTaken => Self::Conflict(err.to_string()),
             E::NoSuchAccount => Self::Unauthorized,
             E::Busy { retry_after_secs } | E::TooManyAttempts { retry_after_secs } => {

@@ -13,14 +13,15 @@ async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
-/// The signed-in user, if any. A session whose account is gone counts as
-/// signed out.
+/// The signed-in user, if any. A session whose account is gone or blocked
+/// counts as signed out.
 pub async fn signed_in() -> Result<Option<user::Model>, AppError> {
     let session = session().await?;
     let Some(pid) = session.get::<uuid::Uuid>(USER).await.map_err(internal)? else {
         return Ok(None);
     };
-    Ok(public()?.accounts.by_pid(pid).await?)
+    let user = public()?.accounts.by_pid(pid).await?;
+    Ok(user.filter(|u| !u.is_blocked()))
 }
 
 /// The signed-in user, or 401.

@@ -74,3 +74,46 @@ pub struct TopProductView {
     pub units: i64,
     pub sales: String,
 }
+
+/// A product's figures for a period (or one step of it), formatted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductFiguresView {
+    /// The product's title, or the step ("Week of 3 Mar 2026").
+    pub label: String,
+    pub slug: String,
+    pub views: i64,
+    pub orders: i64,
+    /// Orders per page view: "2.5 %", or "–" without views.
+    pub conversion: String,
+    pub units: i64,
+    /// Sales less refunds.
+    pub sales: String,
+    /// Order lines refunded: "10 %", or "–" without sales.
+    pub refund_rate: String,
+    pub downloads: i64,
+}
+
+/// Every product's figures for a period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalyticsView {
+    pub range: String,
+    pub from: String,
+    pub until: String,
+    pub period: String,
+    pub time_zone: String,
+    pub products: Vec<ProductFiguresView>,
+}
+
+/// One product through a period: its totals, a chart of its net sales, and
+/// each step's figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductReportView {
+    pub range: String,
+    pub from: String,
+    pub until: String,
+    pub period: String,
+    pub time_zone: String,
+    pub total: ProductFiguresView,
+    pub chart: ChartView,
+    pub steps: Vec<ProductFiguresView>,
+}

@@ -1,6 +1,6 @@
 //! What an account holder does about who is signed in: changing the password
-//! (which signs out every other device), listing the devices signed in, and
-//! signing out everywhere.
+//! (which signs out every other device), listing the devices signed in,
+//! signing out everywhere, and an admin blocking an account.
 
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use uuid::Uuid;
@@ -47,6 +47,34 @@ impl Accounts {
     /// The devices signed in to account `user`, newest first.
     pub async fn devices(&self, user: Uuid) -> Result<Vec<session::Model>, AccountError> {
         Ok(sessions::of_user(&self.db, user, self.clock.now()).await?)
+    }
+
+    /// Blocks account `user` (sign-in refused by password and by mailed
+    /// link, every session ended, nothing deleted) or lets it back in.
+    /// Returns the account as it was before.
+    pub async fn set_blocked(
+        &self,
+        user: Uuid,
+        blocked: bool,
+    ) -> Result<user::Model, AccountError> {
+        let found = self
+            .by_pid(user)
+            .await?
+            .ok_or(AccountError::NoSuchAccount)?;
+        if blocked && found.role == user::Role::Admin {
+            return Err(AccountError::CannotBlockAdmin);
+        }
+        let now = self.clock.now();
+        let txn = begin_write(&self.db).await?;
+        let mut active: user::ActiveModel = found.clone().into();
+        active.blocked_at = Set(blocked.then(|| found.blocked_at.unwrap_or(now)));
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+        if blocked {
+            sessions::end_for_user(&txn, user, None).await?;
+        }
+        txn.commit().await?;
+        Ok(found)
     }
 
     /// Ends every session of account `user`, this device's included.

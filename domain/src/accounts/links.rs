@@ -77,6 +77,11 @@ impl Accounts {
     /// link opens a guest account if there is none yet.
     pub async fn send_magic_link(&self, email: &str) -> Result<(), AccountError> {
         let email = Email::parse(email)?;
+        // A blocked account could not use it: nothing is sent, and the
+        // answer is the same as for any address.
+        if self.by_email(&email).await?.is_some_and(|u| u.is_blocked()) {
+            return Ok(());
+        }
         let token = new_token();
         let url = format!("{}/account/magic?token={token}", self.public_url);
         let mail = link_mail(
@@ -97,12 +102,12 @@ impl Accounts {
         .await
     }
 
-    /// Mails a password-reset link when `email` has an account; otherwise does
-    /// nothing, and says nothing different, so the answer does not reveal
+    /// Mails a password-reset link when `email` has an account that is not
+    /// blocked; otherwise does nothing, and says nothing different, so the answer does not reveal
     /// which addresses have accounts.
     pub async fn send_password_reset(&self, email: &str) -> Result<(), AccountError> {
         let email = Email::parse(email)?;
-        if self.by_email(&email).await?.is_none() {
+        if self.by_email(&email).await?.is_none_or(|u| u.is_blocked()) {
             return Ok(());
         }
         let token = new_token();
@@ -196,6 +201,7 @@ impl Accounts {
             .one(&txn)
             .await?;
         let user = match existing {
+            Some(user) if user.is_blocked() => return Err(AccountError::Blocked),
             Some(user) => mark_proven(&txn, user, now, true).await?,
             None => {
                 new_user(&email, None, Role::Customer, true, now)
@@ -223,6 +229,9 @@ impl Accounts {
             .one(&txn)
             .await?
             .ok_or(AccountError::InvalidLink)?;
+        if found.is_blocked() {
+            return Err(AccountError::Blocked);
+        }
         let found = mark_proven(&txn, found, now, true).await?;
         sessions::end_for_user(&txn, found.pid, None).await?;
         let mut active: user::ActiveModel = found.into();

@@ -31,6 +31,9 @@ pub struct Model {
     /// When the owner proved the address (a mailed link). An account opened
     /// with a password holds nothing of value until then.
     pub email_verified_at: Option<DateTimeUtc>,
+    /// When an admin blocked the account: sign-in is refused and its sessions
+    /// ended; everything it owns stays.
+    pub blocked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -46,5 +49,10 @@ impl Model {
     /// proves it).
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
+    }
+
+    /// Whether an admin blocked the account.
+    pub fn is_blocked(&self) -> bool {
+        self.blocked_at.is_some()
     }
 }

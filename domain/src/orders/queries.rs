@@ -143,8 +143,14 @@ impl Orders {
         if user.email_verified_at.is_none() {
             return Ok(Vec::new());
         }
+        self.owned(user.id).await
+    }
+
+    /// Everything account `user` holds, newest first, whether or not its
+    /// address is proven (the admin's view of a customer).
+    pub async fn owned(&self, user: i64) -> Result<Vec<LibraryEntry>, OrderError> {
         let entitlements = entitlement::Entity::find()
-            .filter(entitlement::Column::UserId.eq(user.id))
+            .filter(entitlement::Column::UserId.eq(user))
             .order_by_desc(entitlement::Column::Id)
             .all(&self.db)
             .await?;
@@ -271,6 +277,16 @@ impl Orders {
             events,
             refunds,
         })
+    }
+
+    /// The orders of account `user`, newest first, at most `limit`.
+    pub async fn of_user(&self, user: i64, limit: u64) -> Result<Vec<order::Model>, OrderError> {
+        Ok(order::Entity::find()
+            .filter(order::Column::UserId.eq(user))
+            .order_by_desc(order::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
     }
 
     /// The newest provider events received, for the admin's webhook page.

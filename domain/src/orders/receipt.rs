@@ -4,9 +4,38 @@
 use sea_orm::DbErr;
 use types::email::Email;
 use types::money::Money;
+use uuid::Uuid;
 
+use super::{OrderError, Orders};
 use crate::entities::{order, order_item};
 use crate::mail::{Mail, escape_html};
+
+impl Orders {
+    /// Mails the receipt of a paid order again, to the order's address, with
+    /// the license keys still valid (a buyer who lost the mail, a support
+    /// case). Returns the order.
+    pub async fn resend_receipt(&self, pid: Uuid) -> Result<order::Model, OrderError> {
+        let receipt = self.receipt(pid).await?;
+        let order = receipt.order;
+        if !order.status.was_paid() {
+            return Err(OrderError::NotPaid(order.number));
+        }
+        let items: Vec<order_item::Model> = receipt.lines.iter().map(|l| l.item.clone()).collect();
+        let keys: Vec<(String, String)> = receipt
+            .lines
+            .iter()
+            .flat_map(|line| {
+                line.keys
+                    .iter()
+                    .filter(|k| k.revoked_at.is_none())
+                    .map(|k| (line.item.title.clone(), k.key.clone()))
+            })
+            .collect();
+        let mail = mail(&order, &items, &keys, &self.public_url)?;
+        crate::mail::enqueue(&self.db, &self.clock, &mail).await?;
+        Ok(order)
+    }
+}
 
 /// The receipt for `order`; `keys` are (item title, key).
 pub(super) fn mail(

@@ -7,13 +7,15 @@
 //! instance). Everyone else gets a page rendered for them.
 //!
 //! Only `GET /` (with any query) and `GET /products/…` are kept, only 200
-//! answers that set no cookie, at most [`MAX_PAGES`] at a time.
+//! answers that set no cookie, at most [`MAX_PAGES`] at a time. A product
+//! page answered from memory counts as a view of it, as a rendered one does.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use domain::catalog::CatalogCache;
+use domain::page_views::PageViews;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,6 +33,8 @@ const MAX_PAGE_BYTES: usize = 512 * 1024;
 #[derive(Clone, Debug)]
 pub struct PageCache {
     catalog: CatalogCache,
+    /// Product pages served from memory count as views too.
+    views: PageViews,
     pages: Arc<Mutex<HashMap<String, Page>>>,
 }
 
@@ -45,9 +49,10 @@ struct Page {
 }
 
 impl PageCache {
-    pub fn new(catalog: CatalogCache) -> Self {
+    pub fn new(catalog: CatalogCache, views: PageViews) -> Self {
         Self {
             catalog,
+            views,
             pages: Arc::default(),
         }
     }
@@ -132,6 +137,9 @@ pub async fn serve_first_visits(
         return next.run(request).await;
     };
     if let Some(response) = cache.answer(&key) {
+        if let Some(slug) = request.uri().path().strip_prefix("/products/") {
+            cache.views.count_again(slug);
+        }
         return response;
     }
     // Read before rendering: a change made while rendering is not kept.

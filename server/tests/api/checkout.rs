@@ -10,17 +10,21 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 /// A browser: its session cookie kept between calls.
-struct Shopper<'a> {
+pub(crate) struct Shopper<'a> {
     app: &'a TestApp,
     cookie: Option<String>,
 }
 
 impl<'a> Shopper<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Self { app, cookie: None }
     }
 
-    async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn call(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         let response = self.app.call(endpoint, form, self.cookie.as_deref()).await;
         if let Some(cookie) = session_cookie(&response) {
             self.cookie = Some(cookie);
@@ -28,7 +32,7 @@ impl<'a> Shopper<'a> {
         response
     }
 
-    async fn ok(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Value {
+    pub(crate) async fn ok(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Value {
         let response = self.call(endpoint, form).await;
         let status = response.status();
         let body: Value = response.json().await.unwrap_or(Value::Null);

@@ -12,11 +12,13 @@ mod helpers;
 mod mailed_links;
 
 mod accounts;
+mod analytics;
 mod audit;
 mod catalog;
 mod checkout;
 mod cli;
 mod completion;
+mod customers;
 mod dashboard;
 mod delivery;
 mod editor;

@@ -1,0 +1,87 @@
+//! The admin's customers: search, one customer, and what an admin does for
+//! or about them (admins only). Every action writes an audit entry.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::views::{CustomerListView, CustomerView};
+
+/// Customers, newest first, whose address contains `q` or who placed order
+/// number `q`.
+#[server(prefix = "/api", endpoint = "admin_customers", output = crate::codec::Answer)]
+pub async fn admin_customers(q: Option<String>) -> Result<CustomerListView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    let (rows, total) = ctx
+        .customers
+        .search(q.as_deref().unwrap_or_default())
+        .await?;
+    Ok(CustomerListView {
+        customers: rows.iter().map(crate::ssr::customers::row_view).collect(),
+        total,
+    })
+}
+
+/// One customer: orders, purchases, downloads, devices.
+#[server(prefix = "/api", endpoint = "admin_customer", output = crate::codec::Answer)]
+pub async fn admin_customer(customer: String) -> Result<CustomerView, AppError> {
+    let (ctx, _admin) = crate::ssr::admin().await?;
+    crate::ssr::customers::detail(&ctx, &customer).await
+}
+
+/// Mails a paid order's receipt again; back to the customer's page when
+/// asked from there (`customer`), else to the order's.
+#[server(prefix = "/api", endpoint = "resend_receipt", output = crate::codec::Answer)]
+pub async fn resend_receipt(order: String, customer: Option<String>) -> Result<(), AppError> {
+    let (ctx, admin) = crate::ssr::admin().await?;
+    let order = ctx
+        .orders
+        .resend_receipt(crate::ssr::parse_id(&order)?)
+        .await?;
+    let (subject, after) = (
+        format!("order {}", order.number),
+        format!("sent to {}", order.email),
+    );
+    crate::ssr::audit::record(&ctx, &admin, "receipt.resend", subject, None, Some(after)).await?;
+    leptos_axum::redirect(&match customer.filter(|c| !c.is_empty()) {
+        Some(customer) => format!("/admin/customers/{customer}?sent=receipt"),
+        None => format!("/admin/orders/{}?resent=1", order.pid),
+    });
+    Ok(())
+}
+
+/// Mails a customer a sign-in link (they lost access to their mail's links).
+#[server(prefix = "/api", endpoint = "send_sign_in_link", output = crate::codec::Answer)]
+pub async fn send_sign_in_link(customer: String) -> Result<(), AppError> {
+    let (ctx, admin) = crate::ssr::admin().await?;
+    let row = crate::ssr::customers::find(&ctx, &customer).await?;
+    crate::ssr::customers::send_sign_in_link(&ctx, &row.user).await?;
+    let subject = format!("customer {}", row.user.email);
+    crate::ssr::audit::record(&ctx, &admin, "customer.sign_in_link", subject, None, None).await?;
+    leptos_axum::redirect(&format!("/admin/customers/{}?sent=link", row.user.pid));
+    Ok(())
+}
+
+/// Blocks a customer (`action` = `block`: sign-in refused, every session
+/// ended, nothing deleted) or lets them back in (`unblock`).
+#[server(prefix = "/api", endpoint = "block_customer", output = crate::codec::Answer)]
+pub async fn block_customer(customer: String, action: String) -> Result<(), AppError> {
+    let (ctx, admin) = crate::ssr::admin().await?;
+    let block = crate::ssr::customers::block_asked(&action)?;
+    let before = ctx
+        .accounts
+        .set_blocked(crate::ssr::parse_id(&customer)?, block)
+        .await?;
+    let (was, is) = crate::ssr::customers::block_states(&before, block);
+    let subject = format!("customer {}", before.email);
+    crate::ssr::audit::record(
+        &ctx,
+        &admin,
+        &format!("customer.{action}"),
+        subject,
+        was,
+        is,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/admin/customers/{}?{action}ed=1", before.pid));
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! The admin's customers: one customer gathered from the services that hold
+//! their account, orders, purchases and downloads, and the actions on them.
+
+use domain::customers::CustomerRow;
+use domain::entities::user;
+
+use super::AppContext;
+use super::commerce::{access_words, activation_view, delivery_row, order_row};
+use crate::error::AppError;
+use crate::views::{CustomerRowView, CustomerView, PurchaseView};
+
+/// The most orders and downloads a customer's page lists.
+const SHOWN: u64 = 50;
+
+pub fn row_view(row: &CustomerRow) -> CustomerRowView {
+    let spent: Vec<String> = row.spent.iter().map(ToString::to_string).collect();
+    CustomerRowView {
+        customer: row.user.pid.to_string(),
+        email: row.user.email.clone(),
+        joined: row.user.created_at.format("%Y-%m-%d").to_string(),
+        verified: row.user.is_verified(),
+        blocked: row
+            .user
+            .blocked_at
+            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        orders: row.orders,
+        spent: if spent.is_empty() {
+            "—".to_owned()
+        } else {
+            spent.join(" · ")
+        },
+    }
+}
+
+/// The customer with public id `pid` (a string from the address bar).
+pub async fn find(ctx: &AppContext, pid: &str) -> Result<CustomerRow, AppError> {
+    ctx.customers
+        .find(super::parse_id(pid)?)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Everything about one customer.
+pub async fn detail(ctx: &AppContext, pid: &str) -> Result<CustomerView, AppError> {
+    let row = find(ctx, pid).await?;
+    let user = &row.user;
+    let orders = ctx.orders.of_user(user.id, SHOWN).await?;
+    let owned = ctx.orders.owned(user.id).await?;
+    let filter = domain::delivery::LogFilter {
+        user: Some(user.id),
+        ..Default::default()
+    };
+    let downloads = ctx.delivery.log(&filter, SHOWN).await?;
+    let devices = ctx.accounts.devices(user.pid).await?.len();
+    Ok(CustomerView {
+        customer: row_view(&row),
+        has_password: user.password_hash.is_some(),
+        devices,
+        orders: orders.iter().map(order_row).collect(),
+        purchases: owned
+            .iter()
+            .map(|entry| PurchaseView {
+                title: entry.product.title.clone(),
+                order_number: entry.order_number.clone(),
+                access: access_words(&entry.entitlement),
+                keys: entry.keys.iter().map(|k| k.key.clone()).collect(),
+                activations: entry.activations.iter().map(activation_view).collect(),
+            })
+            .collect(),
+        downloads: downloads.iter().map(delivery_row).collect(),
+    })
+}
+
+/// Mails `customer` a sign-in link, as they could themselves; refused for a
+/// blocked account, which could not use it.
+pub async fn send_sign_in_link(ctx: &AppContext, customer: &user::Model) -> Result<(), AppError> {
+    if customer.is_blocked() {
+        return Err(AppError::Conflict(
+            "This customer is blocked: unblock them before sending a sign-in link.".into(),
+        ));
+    }
+    Ok(ctx.accounts.send_magic_link(&customer.email).await?)
+}
+
+/// `block` or `unblock`, as the customer page's buttons send it.
+pub fn block_asked(action: &str) -> Result<bool, AppError> {
+    match action {
+        "block" => Ok(true),
+        "unblock" => Ok(false),
+        _ => Err(AppError::Validation("Unknown change.".into())),
+    }
+}
+
+/// The account's state before and after, for the audit log.
+pub fn block_states(before: &user::Model, block: bool) -> (Option<String>, Option<String>) {
+    let state = |blocked: bool| Some(if blocked { "blocked" } else { "active" }.to_owned());
+    (state(before.is_blocked()), state(block))
+}
