@@ -13,26 +13,61 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+use types::money::Currency;
+
 use crate::clock::Clock;
 use crate::dashboard::{Buckets, Days, OverviewError, PAID, Range, Step, between};
 use crate::db::{count, int, sum};
 use crate::entities::{delivery, entitlement, order, order_item, product, product_view};
 
 /// What a product did in a period (or in one step of it).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Figures {
     /// Views of its page.
     pub views: i64,
     /// Paid orders that bought it.
     pub orders: i64,
     pub units: i64,
-    /// Paid items' totals, less the items refunded since.
-    pub sales: i64,
+    /// Paid items' totals, less the items refunded since, per currency (a
+    /// product whose price changed currency sold in both).
+    pub sales: Vec<(Currency, i64)>,
     /// Paid order lines, and how many of them were refunded since.
     pub lines: i64,
     pub refunded_lines: i64,
     /// Downloads counted (a repeat within the same delivery is not).
     pub downloads: i64,
+}
+
+impl Figures {
+    /// Sales in `currency`.
+    pub fn sales_in(&self, currency: Currency) -> i64 {
+        self.sales
+            .iter()
+            .filter(|(c, _)| *c == currency)
+            .map(|(_, minor)| minor)
+            .sum()
+    }
+
+    fn add_sales(&mut self, currency: Currency, minor: i64) {
+        match self.sales.iter_mut().find(|(c, _)| *c == currency) {
+            Some((_, sum)) => *sum += minor,
+            None => self.sales.push((currency, minor)),
+        }
+    }
+}
+
+impl std::ops::AddAssign<&Figures> for Figures {
+    fn add_assign(&mut self, other: &Figures) {
+        self.views += other.views;
+        self.orders += other.orders;
+        self.units += other.units;
+        self.lines += other.lines;
+        self.refunded_lines += other.refunded_lines;
+        self.downloads += other.downloads;
+        for &(currency, minor) in &other.sales {
+            self.add_sales(currency, minor);
+        }
+    }
 }
 
 /// A product's figures for the period.
@@ -107,11 +142,14 @@ impl ProductAnalytics {
             .await?
             .into_iter()
             .map(|product| ProductFigures {
-                figures: figures.get(&product.id).copied().unwrap_or_default(),
+                figures: figures.remove(&product.id).unwrap_or_default(),
                 product,
             })
             .collect();
-        products.sort_by_key(|p| std::cmp::Reverse((p.figures.sales, p.figures.units)));
+        products.sort_by_key(|p| {
+            let sales = p.figures.sales_in(p.product.currency);
+            std::cmp::Reverse((p.figures.units, sales))
+        });
         Ok((days, products))
     }
 
@@ -159,16 +197,10 @@ impl ProductAnalytics {
                 }
             }
         }
-        let total = steps.iter().fold(Figures::default(), |mut total, (_, f)| {
-            total.views += f.views;
-            total.orders += f.orders;
-            total.units += f.units;
-            total.sales += f.sales;
-            total.lines += f.lines;
-            total.refunded_lines += f.refunded_lines;
-            total.downloads += f.downloads;
-            total
-        });
+        let mut total = Figures::default();
+        for (_, figures) in &steps {
+            total += figures;
+        }
         Ok(Some(ProductReport {
             product,
             days,
@@ -183,9 +215,12 @@ impl ProductAnalytics {
 fn add(measure: Measure, row: &sea_orm::QueryResult, figures: &mut Figures) -> Result<(), DbErr> {
     match measure {
         Measure::Sales => {
+            let currency: Currency = row.try_get_by_index::<String>(7)?.parse().map_err(|_| {
+                DbErr::Type("an order's currency is not one the store knows".into())
+            })?;
             figures.orders += int(row, 2)?;
             figures.units += int(row, 3)?;
-            figures.sales += int(row, 4)?;
+            figures.add_sales(currency, int(row, 4)?);
             figures.lines += int(row, 5)?;
             figures.refunded_lines += int(row, 6)?;
         }
@@ -199,8 +234,8 @@ fn bigint(value: Expr) -> Expr {
     value.cast_as(Alias::new("BIGINT"))
 }
 
-/// Items of paid orders paid in `[from, until)`, per product: orders,
-/// units, sales kept, lines, lines refunded.
+/// Items of paid orders paid in `[from, until)`, per product and currency:
+/// orders, units, sales kept, lines, lines refunded, the currency.
 fn sales(
     bucket: Expr,
     from: DateTime<Utc>,
@@ -222,6 +257,7 @@ fn sales(
         .expr(sum(Expr::Case(Box::new(
             Expr::case(refunded, 1).finally(0),
         ))))
+        .expr(Expr::col((order::Entity, order::Column::Currency)))
         .from(order_item::Entity)
         .inner_join(
             order::Entity,
@@ -237,6 +273,7 @@ fn sales(
             Expr::col((order::Entity, order::Column::Status)).is_in(PAID.map(|s| s.to_value())),
         )
         .group_by_col((order_item::Entity, order_item::Column::ProductId))
+        .group_by_col((order::Entity, order::Column::Currency))
         .to_owned();
     if let Some(product) = only {
         query.and_where(item(order_item::Column::ProductId).eq(product));

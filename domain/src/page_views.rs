@@ -2,7 +2,7 @@
 //! view and without keeping anything about the viewer: each view adds one to
 //! a count in memory for (product, hour), and the counts are added to
 //! `product_views` in one statement every few seconds (and when the server
-//! stops, and before the admin reads them).
+//! stops, and before the admin reads them on this instance).
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -114,14 +114,23 @@ impl PageViews {
             .or_default() += views;
     }
 
-    /// Writes the counts every `period`, forever (spawn it).
-    pub async fn flush_every(self, period: Duration) {
+    /// Writes the counts every `period` until `stop` resolves, then once
+    /// more (spawn it, and await it after stopping it). A write under way
+    /// always finishes: the counts it took are never dropped half-written.
+    pub async fn flush_every(self, period: Duration, stop: impl Future<Output = ()>) {
         let mut ticks = tokio::time::interval(period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut stop = std::pin::pin!(stop);
         loop {
-            ticks.tick().await;
+            let last = tokio::select! {
+                _ = ticks.tick() => false,
+                () = &mut stop => true,
+            };
             if let Err(err) = self.flush().await {
                 tracing::warn!(error = %err, "product page views not written yet");
+            }
+            if last {
+                return;
             }
         }
     }

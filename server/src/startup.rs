@@ -291,9 +291,14 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
-        let mut jobs = vec![tokio::spawn(
-            self.page_views.clone().flush_every(PAGE_VIEWS_PERIOD),
-        )];
+        let (stop_counting, stopped_counting) = tokio::sync::oneshot::channel::<()>();
+        let page_views = tokio::spawn(self.page_views.clone().flush_every(
+            PAGE_VIEWS_PERIOD,
+            async move {
+                let _ = stopped_counting.await;
+            },
+        ));
+        let mut jobs = Vec::new();
         if self.run_jobs {
             jobs.push(tokio::spawn(
                 DbSessionStore::new(self.db.clone(), Clock::System)
@@ -334,9 +339,9 @@ impl Application {
         for job in jobs {
             job.abort();
         }
-        if let Err(err) = self.page_views.flush().await {
-            tracing::warn!(error = %err, "product page views of the last seconds not written");
-        }
+        // The views of the last seconds are written before the store stops.
+        let _ = stop_counting.send(());
+        let _ = page_views.await;
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);
         result

@@ -51,7 +51,7 @@ pub async fn admin_analytics(
     let (ctx, _admin) = crate::ssr::admin().await?;
     let (range, _) =
         crate::ssr::dashboard::asked(range.as_deref(), from.as_deref(), until.as_deref(), None)?;
-    ctx.page_views.flush().await?;
+    crate::ssr::analytics::write_views(&ctx).await;
     let (days, products) = ctx.analytics.products(range).await?;
     let tz = ctx.dashboard.time_zone();
     Ok(crate::ssr::analytics::products_view(
@@ -70,7 +70,7 @@ pub async fn admin_product_analytics(
     let (ctx, _admin) = crate::ssr::admin().await?;
     let (range, _) =
         crate::ssr::dashboard::asked(range.as_deref(), from.as_deref(), until.as_deref(), None)?;
-    ctx.page_views.flush().await?;
+    crate::ssr::analytics::write_views(&ctx).await;
     let report = ctx
         .analytics
         .product(&product, range)

@@ -42,10 +42,10 @@ pub async fn resend_receipt(order: String, customer: Option<String>) -> Result<(
         format!("sent to {}", order.email),
     );
     crate::ssr::audit::record(&ctx, &admin, "receipt.resend", subject, None, Some(after)).await?;
-    leptos_axum::redirect(&match customer.filter(|c| !c.is_empty()) {
-        Some(customer) => format!("/admin/customers/{customer}?sent=receipt"),
-        None => format!("/admin/orders/{}?resent=1", order.pid),
-    });
+    leptos_axum::redirect(&crate::ssr::customers::after_receipt(
+        customer.as_deref(),
+        &order,
+    ));
     Ok(())
 }
 
@@ -67,10 +67,8 @@ pub async fn send_sign_in_link(customer: String) -> Result<(), AppError> {
 pub async fn block_customer(customer: String, action: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
     let block = crate::ssr::customers::block_asked(&action)?;
-    let before = ctx
-        .accounts
-        .set_blocked(crate::ssr::parse_id(&customer)?, block)
-        .await?;
+    let row = crate::ssr::customers::find(&ctx, &customer).await?;
+    let before = ctx.accounts.set_blocked(row.user.pid, block).await?;
     let (was, is) = crate::ssr::customers::block_states(&before, block);
     let subject = format!("customer {}", before.email);
     crate::ssr::audit::record(

@@ -14,24 +14,63 @@ use crate::components::error_notice::ErrorNotice;
 use crate::views::{ChartView, DashboardView, FigureView};
 
 /// The ranges offered as links.
-pub(crate) const RANGES: [(&str, &str); 4] = [
+const RANGES: [(&str, &str); 4] = [
     ("today", "Today"),
     ("7d", "7 days"),
     ("30d", "30 days"),
     ("12m", "12 months"),
 ];
 
-/// The admin dashboard.
-#[component]
-pub fn AdminPage() -> impl IntoView {
+/// The period (and currency) the address asks for: `range`, `from`, `until`,
+/// `currency`, each left out when empty.
+pub(crate) type Asked = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+pub(crate) fn asked_period() -> impl Fn() -> Asked + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    let asked = move || {
+    move || {
         query.with(|q| {
             let get = |name: &str| q.get(name).filter(|v| !v.is_empty());
             (get("range"), get("from"), get("until"), get("currency"))
         })
-    };
-    let dashboard = Resource::new(asked, |(range, from, until, currency)| {
+    }
+}
+
+/// The range links and the custom days form of the page at `base`; `keep`
+/// is added to each link (`&currency=EUR`), `children` to the form.
+#[component]
+pub(crate) fn PeriodPicker(
+    base: String,
+    #[prop(optional)] keep: String,
+    range: String,
+    from: String,
+    until: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <nav class="ranges" aria-label="Period">
+            {RANGES.into_iter().map(|(key, label)| view! {
+                <a href=format!("{base}?range={key}{keep}") aria-current=(range == key).then_some("page")>{label}</a>
+            }).collect_view()}
+        </nav>
+        <form class="ranges__custom" method="get" action=base.clone()>
+            <input type="hidden" name="range" value="custom"/>
+            <label>"From " <input type="date" name="from" value=from required/></label>
+            <label>"to " <input type="date" name="until" value=until required/></label>
+            {children.map(|children| children())}
+            <button class="button button--secondary" type="submit">"Show"</button>
+        </form>
+    }
+}
+
+/// The admin dashboard.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let dashboard = Resource::new(asked_period(), |(range, from, until, currency)| {
         admin_dashboard(range, from, until, currency)
     });
     let store = Resource::new(|| (), |()| admin_overview());
@@ -87,25 +126,13 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
         chart,
         top,
     } = dashboard;
-    let link = {
-        let currency = currency.to_string();
-        move |key: &str| format!("/admin?range={key}&currency={currency}")
-    };
     let export = {
         let days = format!("from={from}&until={until}");
         move |what: &str| format!("/admin/exports/{what}.csv?{days}")
     };
     view! {
         <section class="dashboard" aria-label="Overview">
-            <nav class="ranges" aria-label="Period">
-                {RANGES.into_iter().map(|(key, label)| view! {
-                    <a href=link(key) aria-current=(range == key).then_some("page")>{label}</a>
-                }).collect_view()}
-            </nav>
-            <form class="ranges__custom" method="get" action="/admin">
-                <input type="hidden" name="range" value="custom"/>
-                <label>"From " <input type="date" name="from" value=from required/></label>
-                <label>"to " <input type="date" name="until" value=until required/></label>
+            <PeriodPicker base="/admin".to_owned() keep=format!("&currency={currency}") range from until>
                 <label>"Currency "
                     <select name="currency">
                         {currencies.iter().map(|c| view! {
@@ -113,8 +140,7 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <button class="button button--secondary" type="submit">"Show"</button>
-            </form>
+            </PeriodPicker>
             <p class="dashboard__period">
                 <strong>{period}</strong>
                 {format!(" · {currency} · compared with {previous} · times in {time_zone}")}

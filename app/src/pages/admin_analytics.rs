@@ -6,30 +6,17 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::api::{admin_analytics, admin_product_analytics};
 use crate::components::error_notice::ErrorNotice;
-use crate::pages::admin::{RANGES, SalesChart};
+use crate::pages::admin::{PeriodPicker, SalesChart, asked_period};
 use crate::views::{AnalyticsView, ProductFiguresView, ProductReportView};
-
-type Asked = (Option<String>, Option<String>, Option<String>);
-
-/// The range the address asks for.
-fn asked() -> impl Fn() -> Asked + Copy + Send + Sync + 'static {
-    let query = use_query_map();
-    move || {
-        query.with(|q| {
-            let get = |name: &str| q.get(name).filter(|v| !v.is_empty());
-            (get("range"), get("from"), get("until"))
-        })
-    }
-}
 
 /// `/admin/analytics`.
 #[component]
 pub fn AdminAnalyticsPage() -> impl IntoView {
-    let report = Resource::new(asked(), |(range, from, until)| {
+    let report = Resource::new(asked_period(), |(range, from, until, _)| {
         admin_analytics(range, from, until)
     });
     view! {
@@ -71,10 +58,10 @@ fn Products(report: AnalyticsView) -> impl IntoView {
 #[component]
 pub fn AdminProductAnalyticsPage() -> impl IntoView {
     let params = use_params_map();
-    let asked = asked();
+    let asked = asked_period();
     let report = Resource::new(
         move || (params.read().get("slug").unwrap_or_default(), asked()),
-        |(slug, (range, from, until))| admin_product_analytics(slug, range, from, until),
+        |(slug, (range, from, until, _))| admin_product_analytics(slug, range, from, until),
     );
     view! {
         <Title text="Product analytics"/>
@@ -127,7 +114,7 @@ fn Product(report: ProductReportView) -> impl IntoView {
     }
 }
 
-/// The range links and the custom days form, for the page at `base`.
+/// The period picker, and the period in words.
 #[component]
 fn Period(
     base: String,
@@ -138,17 +125,7 @@ fn Period(
     time_zone: String,
 ) -> impl IntoView {
     view! {
-        <nav class="ranges" aria-label="Period">
-            {RANGES.into_iter().map(|(key, label)| view! {
-                <a href=format!("{base}?range={key}") aria-current=(range == key).then_some("page")>{label}</a>
-            }).collect_view()}
-        </nav>
-        <form class="ranges__custom" method="get" action=base.clone()>
-            <input type="hidden" name="range" value="custom"/>
-            <label>"From " <input type="date" name="from" value=from required/></label>
-            <label>"to " <input type="date" name="until" value=until required/></label>
-            <button class="button button--secondary" type="submit">"Show"</button>
-        </form>
+        <PeriodPicker base range from until/>
         <p class="dashboard__period"><strong>{period}</strong>{format!(" · times in {time_zone}")}</p>
     }
 }

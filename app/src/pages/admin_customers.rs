@@ -198,7 +198,7 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                    <table class="files__table orders">
+                    <table class="files__table orders customer-orders">
                         <thead><tr><th scope="col">"Order"</th><th scope="col">"Status"</th><th scope="col" class="num">"Total"</th><th scope="col">"Placed"</th><th scope="col"></th></tr></thead>
                         <tbody>
                             {orders.into_iter().map(|o| {

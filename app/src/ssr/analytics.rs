@@ -7,12 +7,31 @@ use types::money::{Currency, Money};
 use super::dashboard::{days as period, range_name, step_name, step_names, ticks};
 use crate::views::{AnalyticsView, ChartView, PointView, ProductFiguresView, ProductReportView};
 
+/// Writes the page views this instance counted, so the figures include
+/// them; if that fails, the figures are shown without the last seconds'.
+pub async fn write_views(ctx: &super::AppContext) {
+    if let Err(err) = ctx.page_views.flush().await {
+        tracing::warn!(error = %err, "product page views not written before a report");
+    }
+}
+
 /// `part` of `whole` as a percentage with one decimal, or "–" of nothing.
 fn percent(part: i64, whole: i64) -> String {
     if whole <= 0 {
         return "–".to_owned();
     }
     format!("{:.1} %", part as f64 * 100.0 / whole as f64)
+}
+
+/// Net sales in the product's currency, then in any other it sold in:
+/// "$19.00 · €5.00".
+fn sales_words(f: &Figures, currency: Currency) -> String {
+    let others = f.sales.iter().filter(|(c, _)| *c != currency);
+    std::iter::once(Money::new(f.sales_in(currency), currency))
+        .chain(others.map(|&(c, minor)| Money::new(minor, c)))
+        .map(|money| money.to_string())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn figures_view(label: String, slug: &str, f: &Figures, currency: Currency) -> ProductFiguresView {
@@ -23,7 +42,7 @@ fn figures_view(label: String, slug: &str, f: &Figures, currency: Currency) -> P
         orders: f.orders,
         conversion: percent(f.orders, f.views),
         units: f.units,
-        sales: Money::new(f.sales, currency).to_string(),
+        sales: sales_words(f, currency),
         refund_rate: percent(f.refunded_lines, f.lines),
         downloads: f.downloads,
     }
@@ -71,13 +90,13 @@ pub fn product_view(range: Range, report: &ProductReport, tz: &str) -> ProductRe
                 label,
                 detail: format!(
                     "{whole}: net {} · {} sold · {} page views · {} downloads",
-                    money(f.sales),
+                    sales_words(f, currency),
                     f.units,
                     f.views,
                     f.downloads
                 ),
-                net: money(f.sales),
-                net_minor: f.sales,
+                net: money(f.sales_in(currency)),
+                net_minor: f.sales_in(currency),
             }
         })
         .collect();
@@ -121,5 +140,16 @@ mod tests {
         assert_eq!(percent(3, 3), "100.0 %");
         assert_eq!(percent(0, 7), "0.0 %");
         assert_eq!(percent(2, 0), "–");
+    }
+
+    #[test]
+    fn sales_in_other_currencies_are_listed_never_added() {
+        let (usd, eur) = ("USD".parse().unwrap(), "EUR".parse().unwrap());
+        let figures = Figures {
+            sales: vec![(eur, 500), (usd, 1_900)],
+            ..Figures::default()
+        };
+        assert_eq!(sales_words(&figures, usd), "$19.00 · €5.00");
+        assert_eq!(sales_words(&Figures::default(), eur), "€0.00");
     }
 }

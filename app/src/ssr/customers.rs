@@ -63,7 +63,14 @@ pub async fn detail(ctx: &AppContext, pid: &str) -> Result<CustomerView, AppErro
                 title: entry.product.title.clone(),
                 order_number: entry.order_number.clone(),
                 access: access_words(&entry.entitlement),
-                keys: entry.keys.iter().map(|k| k.key.clone()).collect(),
+                keys: entry
+                    .keys
+                    .iter()
+                    .map(|k| match k.revoked_at {
+                        Some(_) => format!("{} (revoked)", k.key),
+                        None => k.key.clone(),
+                    })
+                    .collect(),
                 activations: entry.activations.iter().map(activation_view).collect(),
             })
             .collect(),
@@ -95,4 +102,13 @@ pub fn block_asked(action: &str) -> Result<bool, AppError> {
 pub fn block_states(before: &user::Model, block: bool) -> (Option<String>, Option<String>) {
     let state = |blocked: bool| Some(if blocked { "blocked" } else { "active" }.to_owned());
     (state(before.is_blocked()), state(block))
+}
+
+/// Where an admin goes once a receipt is sent again: back to the customer's
+/// page when they asked from there, else to the order's.
+pub fn after_receipt(customer: Option<&str>, order: &domain::entities::order::Model) -> String {
+    match customer.and_then(|c| uuid::Uuid::parse_str(c.trim()).ok()) {
+        Some(customer) => format!("/admin/customers/{customer}?sent=receipt"),
+        None => format!("/admin/orders/{}?resent=1", order.pid),
+    }
 }

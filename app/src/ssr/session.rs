@@ -41,8 +41,13 @@ pub async fn require_admin() -> Result<user::Model, AppError> {
 /// Signs `user` in on a fresh session id, so an id planted before sign-in
 /// (session fixation) is worthless afterwards. The session also notes the
 /// device (browser and address) for the account's list of devices, and the
-/// cart the shopper filled while signed out joins the account's.
+/// cart the shopper filled while signed out joins the account's. An account
+/// blocked meanwhile (since its password or link was checked) is refused.
 pub async fn start(user: &user::Model) -> Result<(), AppError> {
+    let now = public()?.accounts.by_pid(user.pid).await?;
+    if now.is_none_or(|u| u.is_blocked()) {
+        return Err(domain::accounts::AccountError::Blocked.into());
+    }
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
     let device = Device {

@@ -50,7 +50,7 @@ pub struct CustomerView {
     pub has_password: bool,
     /// Browsers signed in now.
     pub devices: usize,
-    /// Every order, newest first (pending and failed ones too).
+    /// The 50 newest orders (pending and failed ones too).
     pub orders: Vec<OrderRowView>,
     pub purchases: Vec<PurchaseView>,
     /// Their newest downloads and streams.

@@ -82,6 +82,9 @@ impl Accounts {
             .one(&txn)
             .await?
             .ok_or(AccountError::InvalidLink)?;
+        if found.is_blocked() {
+            return Err(AccountError::Blocked);
+        }
         let elsewhere = signed_in != Some(found.pid);
         let user = mark_proven(&txn, found, now, elsewhere).await?;
         txn.commit().await?;

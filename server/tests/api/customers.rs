@@ -86,8 +86,12 @@ async fn an_admin_finds_a_customer_and_sees_what_they_bought(app: TestApp) {
     assert_eq!(detail["devices"], 1);
     assert_eq!(detail["has_password"], false);
 
-    // Someone else's id, an admin's, nonsense: not found.
-    for unknown in [uuid::Uuid::now_v7().to_string(), "not-an-id".to_owned()] {
+    // An unknown id, an admin's, nonsense: not found.
+    for unknown in [
+        uuid::Uuid::now_v7().to_string(),
+        account_id(&app, "admin@example.com").await,
+        "not-an-id".to_owned(),
+    ] {
         let missing = app
             .call("admin_customer", &[("customer", &unknown)], Some(&admin))
             .await;
@@ -168,11 +172,27 @@ async fn an_admin_resends_a_receipt_and_a_sign_in_link(app: TestApp) {
     assert_eq!(actions, ["customer.sign_in_link", "receipt.resend"]);
     assert_eq!(log[1]["subject"], format!("order {}", sorter.number));
 
-    // Customers cannot.
-    let refused = app
-        .call("resend_receipt", &[("order", &pid)], Some(&buyer))
-        .await;
-    assert_eq!(refused.status(), 403);
+    // Customers cannot; signed out, nobody can.
+    for (endpoint, form) in [
+        ("resend_receipt", [("order", pid.as_str())]),
+        ("send_sign_in_link", [("customer", customer.as_str())]),
+    ] {
+        assert_eq!(app.call(endpoint, &form, Some(&buyer)).await.status(), 403);
+        assert_eq!(app.call(endpoint, &form, None).await.status(), 401);
+    }
+    assert_eq!(receipts(&app.outbox(50).await).len(), 2);
+}
+
+/// The public id of the account with address `email`.
+async fn account_id(app: &TestApp, email: &str) -> String {
+    domain::entities::user::Entity::find()
+        .filter(domain::entities::user::Column::Email.eq(email))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap()
+        .pid
+        .to_string()
 }
 
 /// Another order of the same account, left unpaid.
@@ -219,8 +239,29 @@ async fn a_blocked_customer_is_signed_out_and_cannot_sign_in_but_keeps_everythin
         .sign_in("blocked@example.com", "a long passphrase")
         .await;
     let second = crate::helpers::session_cookie(&signed_in).unwrap();
+    // Links mailed before the block: one to sign in, one to confirm the
+    // address of an account opened with a password.
+    app.call(
+        "request_magic_link",
+        &[("email", "blocked@example.com")],
+        None,
+    )
+    .await;
+    let magic = app.token_mailed_to("blocked@example.com").await;
+    app.register("late@example.com", "another long passphrase")
+        .await;
+    let confirm = app.token_mailed_to("late@example.com").await;
     let admin = app.admin().await;
     let customer = customer_id(&app, &admin, "blocked@example.com").await;
+    let late = customer_id(&app, &admin, "late@example.com").await;
+    let block_late = app
+        .call(
+            "block_customer",
+            &[("customer", &late), ("action", "block")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(block_late.status(), 200);
 
     let blocked = app
         .call(
@@ -235,6 +276,15 @@ async fn a_blocked_customer_is_signed_out_and_cannot_sign_in_but_keeps_everythin
     for cookie in [&by_mail, &second] {
         assert_eq!(app.who_is_signed_in(cookie).await, Value::Null);
         assert_eq!(app.call("library", &[], Some(cookie)).await.status(), 401);
+    }
+    // The links mailed before are refused, and sign no one in.
+    for (endpoint, token) in [("sign_in_with_link", &magic), ("confirm_email", &confirm)] {
+        let used = app.call(endpoint, &[("token", token.as_str())], None).await;
+        assert_eq!(used.status(), 409, "{endpoint}");
+        assert!(
+            crate::helpers::session_cookie(&used).is_none(),
+            "{endpoint}"
+        );
     }
     // The right password is refused, and says why.
     let refused = app
@@ -330,19 +380,13 @@ async fn a_blocked_customer_is_signed_out_and_cannot_sign_in_but_keeps_everythin
         [
             ("customer.unblock", "blocked", "active"),
             ("customer.block", "active", "blocked"),
+            ("customer.block", "active", "blocked"),
         ]
     );
     assert_eq!(log[0]["subject"], "customer blocked@example.com");
 
     // An admin cannot be blocked, nor can a customer block anyone.
-    let admin_id = domain::entities::user::Entity::find()
-        .filter(domain::entities::user::Column::Email.eq("admin@example.com"))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .pid
-        .to_string();
+    let admin_id = account_id(&app, "admin@example.com").await;
     let refused = app
         .call(
             "block_customer",
@@ -350,15 +394,13 @@ async fn a_blocked_customer_is_signed_out_and_cannot_sign_in_but_keeps_everythin
             Some(&admin),
         )
         .await;
-    assert_eq!(refused.status(), 400);
+    assert_eq!(refused.status(), 404, "admins are not customers");
+    let form = [("customer", customer.as_str()), ("action", "block")];
     let refused = app
-        .call(
-            "block_customer",
-            &[("customer", &customer), ("action", "block")],
-            Some(&back_cookie(&back)),
-        )
+        .call("block_customer", &form, Some(&back_cookie(&back)))
         .await;
     assert_eq!(refused.status(), 403);
+    assert_eq!(app.call("block_customer", &form, None).await.status(), 401);
 }
 
 fn back_cookie(response: &reqwest::Response) -> String {
