@@ -102,8 +102,8 @@ impl Range {
     }
 
     /// The period just before `days`, as many days long (twelve months:
-    /// the same days a year earlier). Whole days: today so far is compared
-    /// with all of yesterday.
+    /// the same days a year earlier). A period that ends today is compared
+    /// up to the same time of its last day (see `Buckets::so_far`).
     pub fn previous(self, days: Days) -> Days {
         match self {
             Self::Months12 => {
@@ -260,6 +260,14 @@ impl Buckets {
         (buckets, step, starts)
     }
 
+    /// For a period that ends today, `elapsed` into today: the previous
+    /// period ends as far into its last day (which starts at
+    /// `last_day_start`), so a morning is compared with the morning before,
+    /// not with a whole day.
+    pub(crate) fn so_far(&mut self, last_day_start: DateTime<Utc>, elapsed: Duration) {
+        self.previous_end = std::cmp::min(self.previous_end, last_day_start + elapsed);
+    }
+
     /// Where the period itself starts.
     pub(crate) fn period_start(&self) -> DateTime<Utc> {
         self.steps.first().copied().unwrap_or(self.start)
@@ -354,13 +362,18 @@ impl Dashboard {
         currency: Option<Currency>,
     ) -> Result<Overview, OverviewError> {
         let tz = self.tz;
-        let days = range.days(self.clock.now().with_timezone(&tz).date_naive())?;
+        let now = self.clock.now();
+        let today = now.with_timezone(&tz).date_naive();
+        let days = range.days(today)?;
         let previous_days = range.previous(days);
         let currencies = self.currencies().await?;
         let currency = currency
             .or_else(|| currencies.first().copied())
             .unwrap_or(Currency::USD);
-        let (buckets, step, starts) = Buckets::new(days, previous_days, tz);
+        let (mut buckets, step, starts) = Buckets::new(days, previous_days, tz);
+        if days.last == today {
+            buckets.so_far(start_of(previous_days.last, tz), now - start_of(today, tz));
+        }
         let mut chart: Vec<Point> = starts
             .iter()
             .map(|first_day| Point {

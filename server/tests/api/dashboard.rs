@@ -228,3 +228,48 @@ async fn figures_follow_the_stores_days_on_sqlite() {
 async fn figures_follow_the_stores_days_on_postgres() {
     figures_follow_the_stores_days(Backend::Postgres).await;
 }
+
+crate::helpers::on_both_databases!(today_is_compared_with_yesterday_up_to_the_same_time);
+
+/// A period that ends today is compared with the one before up to the same
+/// time of its last day: at 9 in the morning, today's orders stand beside
+/// yesterday's until 9, not beside all of yesterday's.
+async fn today_is_compared_with_yesterday_up_to_the_same_time(app: TestApp) {
+    let (before, _) = bought(&app, "mono-icons", "morning@example.com").await;
+    let (after, _) = bought(&app, "pixel-sorter", "evening@example.com").await;
+    bought(&app, "field-guide-to-quiet-software", "today@example.com").await;
+    let now = Utc::now();
+    let (earlier, later) = (
+        now - chrono::Duration::hours(24) - chrono::Duration::minutes(2),
+        now - chrono::Duration::hours(24) + chrono::Duration::minutes(2),
+    );
+    place(&app, &before, &earlier.to_rfc3339(), "USD").await;
+    place(&app, &after, &later.to_rfc3339(), "USD").await;
+    let admin = app.admin().await;
+    let shown = dashboard(&app, &admin, &[("range", "today"), ("currency", "USD")]).await;
+
+    // Yesterday until this time holds the earlier order only; the later one
+    // came after this time of day (or, in the first minutes of a day,
+    // today).
+    let today_start = now.date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc();
+    let yesterday_start = today_start - chrono::Duration::days(1);
+    let previous = [earlier, later]
+        .iter()
+        .filter(|t| **t >= yesterday_start && **t < now - chrono::Duration::hours(24))
+        .count();
+    let current = 1 + usize::from(later >= today_start);
+    let expected = match (current, previous) {
+        (c, p) if c == p => "no change".to_owned(),
+        (_, 0) => "new".to_owned(),
+        (c, p) => {
+            let change = (c as f64 - p as f64) * 100.0 / p as f64;
+            if change >= 0.0 {
+                format!("+{change:.0} %")
+            } else {
+                format!("−{:.0} %", -change)
+            }
+        }
+    };
+    assert_eq!(figure(&shown, "Orders")["value"], current.to_string());
+    assert_eq!(figure(&shown, "Orders")["change"], expected);
+}
