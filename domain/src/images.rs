@@ -154,7 +154,7 @@ fn palette_png(image: &image::RgbImage) -> Option<Vec<u8>> {
     let palette = quant.color_map_rgb();
     let mut indices = Vec::with_capacity(rgba.len() / 4);
     let mut error = 0_u64;
-    for pixel in rgba.chunks_exact(4) {
+    for pixel in rgba.as_chunks::<4>().0 {
         let index = quant.index_of(pixel);
         let colour = palette.get(index * 3..index * 3 + 3)?;
         error += (0..3)
