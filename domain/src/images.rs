@@ -3,8 +3,8 @@
 //! to a card-sized and a page-sized copy. Copies are JPEG, or PNG when the image
 //! has transparency — or lossless WebP whenever that is smaller (drawings, flat
 //! covers), or, for the card-sized copy of an opaque drawing of few colours,
-//! a 256-colour PNG when that is smaller still and its colours stay within a
-//! fraction of a level of the original's; re-encoding also drops metadata such as GPS positions.
+//! a PNG of 64 to 256 colours when that is smaller still and its colours stay
+//! within a fraction of a level of the original's; re-encoding also drops metadata such as GPS positions.
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
@@ -26,8 +26,8 @@ const JPEG_QUALITY: u8 = 82;
 /// thousands).
 const MAX_DRAWING_COLOURS: usize = 4_096;
 /// The largest mean difference, in levels of 255 per channel, a palette may
-/// make (about 0.05 for the demo covers).
-const MAX_PALETTE_ERROR: f64 = 0.5;
+/// make (0.07–0.17 for the demo covers in 64 colours).
+const MAX_PALETTE_ERROR: f64 = 0.25;
 
 /// Why an image could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -137,8 +137,8 @@ fn scaled(image: &DynamicImage, width: u32) -> Result<Thumbnail, ImageError> {
     })
 }
 
-/// `image` as a 256-colour PNG, if it is a drawing (few colours) that a
-/// palette renders faithfully.
+/// `image` as a PNG of 64, 128 or 256 colours (the fewest that render it
+/// faithfully), if it is a drawing (few colours to begin with).
 fn palette_png(image: &image::RgbImage) -> Option<Vec<u8>> {
     let mut seen = std::collections::HashSet::new();
     for pixel in image.pixels() {
@@ -150,21 +150,9 @@ fn palette_png(image: &image::RgbImage) -> Option<Vec<u8>> {
         .pixels()
         .flat_map(|p| [p.0[0], p.0[1], p.0[2], u8::MAX])
         .collect();
-    let quant = color_quant::NeuQuant::new(10, 256, &rgba);
-    let palette = quant.color_map_rgb();
-    let mut indices = Vec::with_capacity(rgba.len() / 4);
-    let mut error = 0_u64;
-    for pixel in rgba.as_chunks::<4>().0 {
-        let index = quant.index_of(pixel);
-        let colour = palette.get(index * 3..index * 3 + 3)?;
-        error += (0..3)
-            .map(|c| u64::from(pixel[c].abs_diff(colour[c])))
-            .sum::<u64>();
-        indices.push(u8::try_from(index).ok()?);
-    }
-    if error as f64 / (indices.len() * 3).max(1) as f64 > MAX_PALETTE_ERROR {
-        return None;
-    }
+    let (palette, indices) = [64, 128, 256]
+        .into_iter()
+        .find_map(|colours| quantized(&rgba, colours))?;
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, image.width(), image.height());
     encoder.set_color(png::ColorType::Indexed);
@@ -177,6 +165,26 @@ fn palette_png(image: &image::RgbImage) -> Option<Vec<u8>> {
     writer.write_image_data(&indices).ok()?;
     writer.finish().ok()?;
     Some(bytes)
+}
+
+/// The RGBA pixels `rgba` mapped to a palette of `colours` (the palette as
+/// RGB, and each pixel's index), if the palette stays within
+/// `MAX_PALETTE_ERROR` of them on average.
+fn quantized(rgba: &[u8], colours: usize) -> Option<(Vec<u8>, Vec<u8>)> {
+    let quant = color_quant::NeuQuant::new(10, colours, rgba);
+    let palette = quant.color_map_rgb();
+    let mut indices = Vec::with_capacity(rgba.len() / 4);
+    let mut error = 0_u64;
+    for pixel in rgba.as_chunks::<4>().0 {
+        let index = quant.index_of(pixel);
+        let colour = palette.get(index * 3..index * 3 + 3)?;
+        error += (0..3)
+            .map(|c| u64::from(pixel[c].abs_diff(colour[c])))
+            .sum::<u64>();
+        indices.push(u8::try_from(index).ok()?);
+    }
+    let mean = error as f64 / (indices.len() * 3).max(1) as f64;
+    (mean <= MAX_PALETTE_ERROR).then_some((palette, indices))
 }
 
 #[cfg(test)]
@@ -258,7 +266,7 @@ mod tests {
             ImageFormat::WebP,
         );
         assert!(
-            thumb.bytes.len() * 10 < webp.len() * 7,
+            thumb.bytes.len() * 2 < webp.len(),
             "{} bytes against lossless WebP's {}",
             thumb.bytes.len(),
             webp.len()
