@@ -43,7 +43,7 @@ impl Export {
             Self::Orders => {
                 "number,placed,paid,email,status,currency,subtotal,discount,total,refunded\r\n"
             }
-            Self::Customers => "email,joined,verified\r\n",
+            Self::Customers => "email,joined,verified,blocked\r\n",
             Self::Deliveries => "time,buyer,file,kind,counted,ip,user_agent\r\n",
         }
     }
@@ -74,6 +74,7 @@ impl Export {
                     user::Column::Email,
                     user::Column::CreatedAt,
                     user::Column::EmailVerifiedAt,
+                    user::Column::BlockedAt,
                 ])
                 .from(user::Entity)
                 .and_where(Expr::col(user::Column::Role).eq(user::Role::Customer.to_value()))
@@ -131,7 +132,7 @@ impl Export {
                 }
                 fields
             }
-            Self::Customers => vec![text(0)?, time(1)?, time(2)?],
+            Self::Customers => vec![text(0)?, time(1)?, time(2)?, time(3)?],
             Self::Deliveries => vec![
                 time(0)?,
                 text(1)?,

@@ -98,12 +98,38 @@ async fn a_hundred_thousand_orders_stream_out_and_periods_filter_them() {
     assert_eq!(recent.lines().count(), 2);
     assert!(recent.contains(&bought.number));
 
+    // A blocked customer says since when.
+    app.register("blocked@example.com", "a long passphrase")
+        .await;
+    let found: serde_json::Value = app
+        .call_json("admin_customers", &[("q", "blocked@")], Some(&admin))
+        .await;
+    let blocked = app
+        .call(
+            "block_customer",
+            &[
+                (
+                    "customer",
+                    found["customers"][0]["customer"].as_str().unwrap(),
+                ),
+                ("action", "block"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(blocked.status(), 200);
     let customers = export(&app, Some(&admin), "customers.csv")
         .await
         .text()
         .await
         .unwrap();
-    assert!(customers.starts_with("email,joined,verified\r\n"));
+    assert!(customers.starts_with("email,joined,verified,blocked\r\n"));
+    let line = customers
+        .lines()
+        .find(|l| l.starts_with("blocked@example.com,"))
+        .unwrap();
+    let since = line.rsplit(',').next().unwrap();
+    assert!(DateTime::parse_from_rfc3339(since).is_ok(), "{line}");
     assert!(customers.contains("'=cmd@example.com,"));
     assert!(!customers.contains("admin@example.com"), "customers only");
     let deliveries = export(&app, Some(&admin), "deliveries.csv")
