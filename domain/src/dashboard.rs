@@ -103,7 +103,7 @@ impl Range {
 
     /// The period just before `days`, as many days long (twelve months:
     /// the same days a year earlier). A period that ends today is compared
-    /// up to the same time of its last day (see `Buckets::so_far`).
+    /// up to the same time of its last day (see [`same_time_on`]).
     pub fn previous(self, days: Days) -> Days {
         match self {
             Self::Months12 => {
@@ -135,6 +135,20 @@ pub fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
                 .earliest()
         })
         .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
+}
+
+/// The instant on `day` showing the same wall-clock time as `now` in `tz`
+/// (9:00 yesterday for 9:00 today, whatever daylight saving did in between);
+/// for a time that `day` skipped, as long after its midnight as `now` is
+/// after today's.
+pub fn same_time_on(day: NaiveDate, now: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+    let local = now.with_timezone(&tz);
+    tz.from_local_datetime(&day.and_time(local.time()))
+        .earliest()
+        .map_or_else(
+            || start_of(day, tz) + (now - start_of(local.date_naive(), tz)),
+            |at| at.with_timezone(&Utc),
+        )
 }
 
 /// The chart's steps over `days`: one bucket per day up to a month, per
@@ -260,12 +274,11 @@ impl Buckets {
         (buckets, step, starts)
     }
 
-    /// For a period that ends today, `elapsed` into today: the previous
-    /// period ends as far into its last day (which starts at
-    /// `last_day_start`), so a morning is compared with the morning before,
-    /// not with a whole day.
-    pub(crate) fn so_far(&mut self, last_day_start: DateTime<Utc>, elapsed: Duration) {
-        self.previous_end = std::cmp::min(self.previous_end, last_day_start + elapsed);
+    /// For a period that ends today: the previous period ends at `cut` (the
+    /// same time of its last day, see [`same_time_on`]) if that is earlier,
+    /// so a morning is compared with the morning before, not a whole day.
+    pub(crate) fn so_far(&mut self, cut: DateTime<Utc>) {
+        self.previous_end = std::cmp::min(self.previous_end, cut);
     }
 
     /// Where the period itself starts.
@@ -372,7 +385,7 @@ impl Dashboard {
             .unwrap_or(Currency::USD);
         let (mut buckets, step, starts) = Buckets::new(days, previous_days, tz);
         if days.last == today {
-            buckets.so_far(start_of(previous_days.last, tz), now - start_of(today, tz));
+            buckets.so_far(same_time_on(previous_days.last, now, tz));
         }
         let mut chart: Vec<Point> = starts
             .iter()
@@ -618,6 +631,31 @@ mod tests {
         assert_eq!(
             start.with_timezone(&santiago).date_naive(),
             day("2026-09-06")
+        );
+    }
+
+    #[test]
+    fn a_day_is_cut_at_the_same_wall_clock_time_across_daylight_saving() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let at = |text: &str| {
+            tz.from_local_datetime(&text.parse().unwrap())
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        // 8 March 2026 has 23 hours: 9:00 on the 9th cuts the 8th at 9:00.
+        assert_eq!(
+            same_time_on(day("2026-03-08"), at("2026-03-09T09:00:00"), tz),
+            at("2026-03-08T09:00:00")
+        );
+        // And 9:00 on the 8th cuts the 7th at 9:00, not at 10:00.
+        assert_eq!(
+            same_time_on(day("2026-03-07"), at("2026-03-08T09:00:00"), tz),
+            at("2026-03-07T09:00:00")
+        );
+        // 2:30 on the 8th does not exist: as long after midnight as 2:30 on the 9th.
+        assert_eq!(
+            same_time_on(day("2026-03-08"), at("2026-03-09T02:30:00"), tz),
+            start_of(day("2026-03-08"), tz) + Duration::minutes(150)
         );
     }
 

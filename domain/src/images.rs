@@ -2,9 +2,9 @@
 //! (within size limits, turned upright by its EXIF orientation) and scaled down
 //! to a card-sized and a page-sized copy. Copies are JPEG, or PNG when the image
 //! has transparency — or lossless WebP whenever that is smaller (drawings, flat
-//! covers), or, for the card-sized copy of an opaque drawing of few colours,
-//! a PNG of 64 to 256 colours when that is smaller still and its colours stay
-//! within a fraction of a level of the original's; re-encoding also drops metadata such as GPS positions.
+//! covers), or, for the card-sized copy of an opaque drawing, a palette PNG
+//! when that is smaller still: exact up to 256 colours, else of 64 to 256
+//! colours within a fraction of a level of the original's; re-encoding also drops metadata such as GPS positions.
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
@@ -28,6 +28,10 @@ const MAX_DRAWING_COLOURS: usize = 4_096;
 /// The largest mean difference, in levels of 255 per channel, a palette may
 /// make (0.07–0.17 for the demo covers in 64 colours).
 const MAX_PALETTE_ERROR: f64 = 0.25;
+/// A pixel a palette moves by more than this many levels in a channel is
+/// "far"; at most one pixel in `MAX_FAR_SHARE` may be.
+const FAR_LEVELS: u8 = 12;
+const MAX_FAR_SHARE: usize = 500;
 
 /// Why an image could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -121,8 +125,11 @@ fn scaled(image: &DynamicImage, width: u32) -> Result<Thumbnail, ImageError> {
     }
     // Card-sized copies only: they are what a catalog page loads by the
     // dozen, and counting a large copy's colours costs more than it saves.
+    // Opaque: no alpha channel, or one that is solid everywhere (drawing
+    // programs often export one).
+    let opaque = !copy.color().has_alpha() || copy.to_rgba8().pixels().all(|p| p.0[3] == u8::MAX);
     if width <= SMALL_WIDTH
-        && !copy.color().has_alpha()
+        && opaque
         && let Some(png) = palette_png(&copy.to_rgb8())
         && png.len() < bytes.len()
     {
@@ -137,22 +144,37 @@ fn scaled(image: &DynamicImage, width: u32) -> Result<Thumbnail, ImageError> {
     })
 }
 
-/// `image` as a PNG of 64, 128 or 256 colours (the fewest that render it
-/// faithfully), if it is a drawing (few colours to begin with).
+/// `image` as a PNG of its own colours when it has at most 256 (exact), or
+/// of 64, 128 or 256 (the fewest that render it faithfully) when it is a
+/// drawing of a few thousand; `None` for anything else.
 fn palette_png(image: &image::RgbImage) -> Option<Vec<u8>> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     for pixel in image.pixels() {
-        if seen.insert(pixel.0) && seen.len() > MAX_DRAWING_COLOURS {
+        let next = seen.len();
+        seen.entry(pixel.0).or_insert(next);
+        if seen.len() > MAX_DRAWING_COLOURS {
             return None;
         }
     }
-    let rgba: Vec<u8> = image
-        .pixels()
-        .flat_map(|p| [p.0[0], p.0[1], p.0[2], u8::MAX])
-        .collect();
-    let (palette, indices) = [64, 128, 256]
-        .into_iter()
-        .find_map(|colours| quantized(&rgba, colours))?;
+    let (palette, indices) = if seen.len() <= 256 {
+        let mut palette = vec![0; seen.len() * 3];
+        for (colour, &index) in &seen {
+            palette[index * 3..index * 3 + 3].copy_from_slice(colour);
+        }
+        let indices = image
+            .pixels()
+            .map(|p| seen.get(&p.0).and_then(|&i| u8::try_from(i).ok()))
+            .collect::<Option<Vec<u8>>>()?;
+        (palette, indices)
+    } else {
+        let rgba: Vec<u8> = image
+            .pixels()
+            .flat_map(|p| [p.0[0], p.0[1], p.0[2], u8::MAX])
+            .collect();
+        [64, 128, 256]
+            .into_iter()
+            .find_map(|colours| quantized(&rgba, colours))?
+    };
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, image.width(), image.height());
     encoder.set_color(png::ColorType::Indexed);
@@ -169,22 +191,24 @@ fn palette_png(image: &image::RgbImage) -> Option<Vec<u8>> {
 
 /// The RGBA pixels `rgba` mapped to a palette of `colours` (the palette as
 /// RGB, and each pixel's index), if the palette stays within
-/// `MAX_PALETTE_ERROR` of them on average.
+/// `MAX_PALETTE_ERROR` of them on average and moves hardly any pixel far
+/// (a small logo in a rare colour must not change colour).
 fn quantized(rgba: &[u8], colours: usize) -> Option<(Vec<u8>, Vec<u8>)> {
     let quant = color_quant::NeuQuant::new(10, colours, rgba);
     let palette = quant.color_map_rgb();
     let mut indices = Vec::with_capacity(rgba.len() / 4);
-    let mut error = 0_u64;
+    let (mut error, mut far) = (0_u64, 0_usize);
     for pixel in rgba.as_chunks::<4>().0 {
         let index = quant.index_of(pixel);
         let colour = palette.get(index * 3..index * 3 + 3)?;
-        error += (0..3)
-            .map(|c| u64::from(pixel[c].abs_diff(colour[c])))
-            .sum::<u64>();
+        let off = (0..3).map(|c| pixel[c].abs_diff(colour[c]));
+        error += off.clone().map(u64::from).sum::<u64>();
+        far += usize::from(off.max().unwrap_or(0) > FAR_LEVELS);
         indices.push(u8::try_from(index).ok()?);
     }
     let mean = error as f64 / (indices.len() * 3).max(1) as f64;
-    (mean <= MAX_PALETTE_ERROR).then_some((palette, indices))
+    let few_far = far * MAX_FAR_SHARE <= indices.len();
+    (mean <= MAX_PALETTE_ERROR && few_far).then_some((palette, indices))
 }
 
 #[cfg(test)]
@@ -228,7 +252,7 @@ mod tests {
     }
 
     #[test]
-    fn a_flat_drawing_gets_lossless_thumbnails_smaller_than_jpeg() {
+    fn a_flat_drawing_keeps_its_exact_colours_in_fewer_bytes_than_jpeg() {
         let drawing = RgbImage::from_fn(1600, 1200, |x, y| {
             if (x / 200 + y / 200) % 2 == 0 {
                 Rgb([230, 57, 70])
@@ -281,6 +305,29 @@ mod tests {
             .map(|(a, b)| u64::from(a.abs_diff(*b)))
             .sum();
         assert!((error as f64 / back.as_raw().len() as f64) < MAX_PALETTE_ERROR);
+    }
+
+    #[test]
+    fn a_small_logo_in_a_rare_colour_keeps_its_colour() {
+        // A thousand shades of blue, and a 20-pixel red square (0.4 % of
+        // the card).
+        let drawing = RgbImage::from_fn(400, 267, |x, y| {
+            if (200..220).contains(&x) && (100..120).contains(&y) {
+                Rgb([250, 20, 20])
+            } else {
+                Rgb([(x % 32 * 8) as u8, (y % 32 * 8) as u8, 200])
+            }
+        });
+        let made = thumbnails(&encoded(drawing.into(), ImageFormat::Png)).unwrap();
+        let back = image::load_from_memory(&made.small.bytes)
+            .unwrap()
+            .to_rgb8();
+        let red = back.get_pixel(210, 110).0;
+        assert!(
+            red[0] >= 238 && red[1] <= 32 && red[2] <= 32,
+            "{red:?} ({})",
+            made.small.content_type
+        );
     }
 
     #[test]

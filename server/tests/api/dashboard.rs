@@ -249,8 +249,8 @@ async fn today_is_compared_with_yesterday_up_to_the_same_time(app: TestApp) {
     let shown = dashboard(&app, &admin, &[("range", "today"), ("currency", "USD")]).await;
 
     // Yesterday until this time holds the earlier order only; the later one
-    // came after this time of day (or, in the first minutes of a day,
-    // today).
+    // came after this time of day (or, in the last minutes of a day, today;
+    // in the first ones the earlier order falls the day before yesterday).
     let today_start = now.date_naive().and_hms_opt(0, 0, 0).unwrap().and_utc();
     let yesterday_start = today_start - chrono::Duration::days(1);
     let previous = [earlier, later]
