@@ -51,6 +51,9 @@ pub enum AccountError {
     /// An admin blocked the account.
     #[error("This account is blocked. Write to the store if you think this is a mistake.")]
     Blocked,
+    /// An admin asked to mail a sign-in link to a blocked account.
+    #[error("This customer is blocked: unblock them before sending a sign-in link.")]
+    LinkForBlocked,
     /// Admins are not blocked from the customers page.
     #[error("Admin accounts can't be blocked.")]
     CannotBlockAdmin,

@@ -99,10 +99,10 @@ fn scaled(image: &DynamicImage, width: u32) -> Result<Thumbnail, ImageError> {
     } else {
         image.clone()
     };
+    let rgba = DynamicImage::ImageRgba8(copy.to_rgba8());
     let mut bytes = Vec::new();
     let mut content_type = if copy.color().has_alpha() {
-        DynamicImage::ImageRgba8(copy.to_rgba8())
-            .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        rgba.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
             .map_err(|err| ImageError::Unreadable(err.to_string()))?;
         "image/png"
     } else {
@@ -113,7 +113,6 @@ fn scaled(image: &DynamicImage, width: u32) -> Result<Thumbnail, ImageError> {
     };
     // Lossless WebP when it is the smaller: exact colours for drawings and
     // flat covers, fewer bytes on a phone.
-    let rgba = DynamicImage::ImageRgba8(copy.to_rgba8());
     let mut webp = Vec::new();
     if rgba
         .write_to(&mut Cursor::new(&mut webp), ImageFormat::WebP)
@@ -127,9 +126,11 @@ fn scaled(image: &DynamicImage, width: u32) -> Result<Thumbnail, ImageError> {
     // dozen, and counting a large copy's colours costs more than it saves.
     // Opaque: no alpha channel, or one that is solid everywhere (drawing
     // programs often export one).
-    let opaque = !copy.color().has_alpha() || copy.to_rgba8().pixels().all(|p| p.0[3] == u8::MAX);
     if width <= SMALL_WIDTH
-        && opaque
+        && (!copy.color().has_alpha()
+            || rgba
+                .as_rgba8()
+                .is_some_and(|i| i.pixels().all(|p| p.0[3] == u8::MAX)))
         && let Some(png) = palette_png(&copy.to_rgb8())
         && png.len() < bytes.len()
     {

@@ -54,7 +54,7 @@ pub async fn resend_receipt(order: String, customer: Option<String>) -> Result<(
 pub async fn send_sign_in_link(customer: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
     let row = crate::ssr::customers::find(&ctx, &customer).await?;
-    crate::ssr::customers::send_sign_in_link(&ctx, &row.user).await?;
+    ctx.accounts.send_magic_link_to(&row.user).await?;
     let subject = format!("customer {}", row.user.email);
     crate::ssr::audit::record(&ctx, &admin, "customer.sign_in_link", subject, None, None).await?;
     leptos_axum::redirect(&format!("/admin/customers/{}?sent=link", row.user.pid));

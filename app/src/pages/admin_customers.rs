@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::{BlockCustomer, ResendReceipt, SendSignInLink, admin_customer, admin_customers};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
+use crate::pages::admin_sales::DeliveryTable;
 use crate::views::{CustomerRowView, CustomerView};
 
 /// `/admin/customers?q=…`.
@@ -255,24 +256,7 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
             {if downloads.is_empty() {
                 view! { <p>"No downloads yet."</p> }.into_any()
             } else {
-                view! {
-                    <div class="table-scroll">
-                    <table class="files__table downloads">
-                        <thead><tr><th scope="col">"When"</th><th scope="col">"Product"</th><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th></tr></thead>
-                        <tbody>
-                            {downloads.into_iter().map(|r| view! {
-                                <tr>
-                                    <td>{r.at}</td>
-                                    <td>{r.product}</td>
-                                    <td>{r.file} " (v" {r.version} ")"</td>
-                                    <td>{r.kind} {(!r.counted).then_some(" (not counted)")}</td>
-                                    <td>{r.ip}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
-                }.into_any()
+                view! { <DeliveryTable rows=downloads with_buyer=false/> }.into_any()
             }}
         </section>
     }

@@ -18,7 +18,9 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
 use crate::forms::typed;
 use crate::pages::orders::Receipt;
-use crate::views::{ActivationView, AdminOrderView, OrderStatus, PaymentEventView};
+use crate::views::{
+    ActivationView, AdminOrderView, DeliveryRowView, OrderStatus, PaymentEventView,
+};
 
 /// `/admin/orders?q=…&status=…`.
 #[component]
@@ -443,29 +445,39 @@ pub fn AdminDownloadsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match rows.await {
-                        Ok(rows) => view! {
-                            <div class="table-scroll">
-                            <table class="files__table downloads">
-                                <thead><tr><th scope="col">"When"</th><th scope="col">"Buyer"</th><th scope="col">"Product"</th><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th></tr></thead>
-                                <tbody>
-                                    {rows.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td>{r.at}</td>
-                                            <td>{r.buyer}</td>
-                                            <td>{r.product}</td>
-                                            <td>{r.file} " (v" {r.version} ")"</td>
-                                            <td>{r.kind} {(!r.counted).then_some(" (not counted)")}</td>
-                                            <td>{r.ip}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            </div>
-                        }.into_any(),
+                        Ok(rows) => view! { <DeliveryTable rows with_buyer=true/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
                 })}
             </Suspense>
+        </div>
+    }
+}
+
+/// Deliveries as a table, newest first; `with_buyer` adds who received each.
+#[component]
+pub(crate) fn DeliveryTable(rows: Vec<DeliveryRowView>, with_buyer: bool) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+        <table class="files__table downloads">
+            <thead><tr>
+                <th scope="col">"When"</th>
+                {with_buyer.then(|| view! { <th scope="col">"Buyer"</th> })}
+                <th scope="col">"Product"</th><th scope="col">"File"</th><th scope="col">"Kind"</th><th scope="col">"Address"</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|r| view! {
+                    <tr>
+                        <td>{r.at}</td>
+                        {with_buyer.then(|| view! { <td>{r.buyer}</td> })}
+                        <td>{r.product}</td>
+                        <td>{r.file} " (v" {r.version} ")"</td>
+                        <td>{r.kind} {(!r.counted).then_some(" (not counted)")}</td>
+                        <td>{r.ip}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
         </div>
     }
 }

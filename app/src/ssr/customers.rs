@@ -78,17 +78,6 @@ pub async fn detail(ctx: &AppContext, pid: &str) -> Result<CustomerView, AppErro
     })
 }
 
-/// Mails `customer` a sign-in link, as they could themselves; refused for a
-/// blocked account, which could not use it.
-pub async fn send_sign_in_link(ctx: &AppContext, customer: &user::Model) -> Result<(), AppError> {
-    if customer.is_blocked() {
-        return Err(AppError::Conflict(
-            "This customer is blocked: unblock them before sending a sign-in link.".into(),
-        ));
-    }
-    Ok(ctx.accounts.send_magic_link(&customer.email).await?)
-}
-
 /// `block` or `unblock`, as the customer page's buttons send it.
 pub fn block_asked(action: &str) -> Result<bool, AppError> {
     match action {

@@ -59,7 +59,7 @@ impl From<AccountError> for AppError {
             | E::WrongCurrentPassword
             | E::InvalidLink
             | E::CannotBlockAdmin => Self::Validation(err.to_string()),
-            E::Blocked => Self::Conflict(err.to_string()),
+            E::Blocked | E::LinkForBlocked => Self::Conflict(err.to_string()),
             E::EmailTaken => Self::Conflict(err.to_string()),
             E::NoSuchAccount => Self::Unauthorized,
             E::Busy { retry_after_secs } | E::TooManyAttempts { retry_after_secs } => {

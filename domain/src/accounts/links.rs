@@ -102,6 +102,16 @@ impl Accounts {
         .await
     }
 
+    /// Mails account `user` a sign-in link at an admin's request. Refused,
+    /// rather than skipped in silence, for a blocked account: it could not
+    /// use the link.
+    pub async fn send_magic_link_to(&self, user: &user::Model) -> Result<(), AccountError> {
+        if user.is_blocked() {
+            return Err(AccountError::LinkForBlocked);
+        }
+        self.send_magic_link(&user.email).await
+    }
+
     /// Mails a password-reset link when `email` has an account that is not
     /// blocked; otherwise does nothing, and says nothing different, so the answer does not reveal
     /// which addresses have accounts.
