@@ -1,9 +1,10 @@
 //! Server-side plumbing for pages and server functions: the per-request context,
 //! the guards every server function starts with ([`admin`], [`customer`],
 //! [`public`]), request ids and internal errors. Domain errors become
-//! [`AppError`] in `errors`; domain results become views in `views` and
-//! `media`. The HTTP status of a refused call is set in one place, on the way
-//! out (the server's `server_fns` layer), never here.
+//! [`AppError`] in `errors`; domain results become views in `views`, `media`,
+//! `cart`, `library`, `sales` and the other areas' modules; admin actions are
+//! recorded through `audit`. The HTTP status of a refused call is set in one
+//! place, on the way out (the server's `server_fns` layer), never here.
 
 use domain::entities::user;
 use leptos::prelude::*;
@@ -11,12 +12,17 @@ use leptos::prelude::*;
 pub mod accounts;
 pub mod analytics;
 pub mod audit;
-pub mod commerce;
+pub mod cart;
 pub mod customers;
 pub mod dashboard;
+pub mod downloads;
 pub mod errors;
+pub mod library;
 pub mod media;
+pub mod products;
+pub mod sales;
 pub mod session;
+pub mod store_time;
 pub mod views;
 
 use crate::error::AppError;
@@ -159,3 +165,5 @@ pub struct ClientIp(pub std::net::IpAddr);
 pub fn parse_id(value: &str) -> Result<uuid::Uuid, AppError> {
     uuid::Uuid::parse_str(value.trim()).map_err(|_| AppError::NotFound)
 }
+
+pub use store_time::{store_days, when};

@@ -112,7 +112,7 @@ pub struct DeviceView {
     pub device: String,
     /// The address it signed in from.
     pub ip: String,
-    /// When it signed in, UTC.
+    /// When it signed in, on the store's clock.
     pub signed_in: String,
     /// The device asking.
     pub current: bool,

@@ -8,7 +8,7 @@
 //! one (100,000 orders and 1,000,000 downloads: `dashboard_bench`).
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+pub use chrono_tz::Tz;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
@@ -348,6 +348,11 @@ impl Dashboard {
     /// The store's time zone, by its IANA name.
     pub fn time_zone(&self) -> &'static str {
         self.tz.name()
+    }
+
+    /// The store's time zone.
+    pub fn zone(&self) -> Tz {
+        self.tz
     }
 
     /// The currencies of paid orders, most sold first.

@@ -6,21 +6,23 @@
 //! (a resumed download, a double click) is the same delivery and does not
 //! count again. Streams play in the page and never count.
 
+mod log;
+mod writer;
+
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
-use std::collections::{BTreeSet, HashMap};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
+use types::delivery::{DeliveryKind, MediaKind};
 use uuid::Uuid;
+
+pub use log::{LogFilter, LogRow, log_csv};
 
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::entities::{delivery, entitlement, product_file, user};
+use crate::entities::{entitlement, product_file, user};
 use crate::storage::{Storage, download_lifetime};
+use writer::{Delivered, Job};
 
 /// Minting the same file again within this long does not count again.
 pub const REDELIVERY_WINDOW: Duration = Duration::minutes(10);
@@ -68,9 +70,6 @@ pub struct Minted {
     pub download_limit: Option<i32>,
 }
 
-/// The most mints one write transaction takes.
-const MAX_BATCH: usize = 256;
-
 /// The delivery service. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Delivery {
@@ -99,24 +98,6 @@ impl From<&Requester<'_>> for Caller {
             user_agent: who.user_agent.chars().take(256).collect(),
         }
     }
-}
-
-/// A mint waiting for its turn to be counted and logged.
-#[derive(Debug)]
-struct Job {
-    caller: Caller,
-    entitlement: Uuid,
-    file: Uuid,
-    done: oneshot::Sender<Result<Delivered, DeliveryError>>,
-}
-
-/// A mint counted (or not: the same delivery as one a moment ago) and logged.
-#[derive(Debug)]
-struct Delivered {
-    granted: entitlement::Model,
-    file: product_file::Model,
-    counted: bool,
-    now: DateTime<Utc>,
 }
 
 impl Delivery {
@@ -234,133 +215,6 @@ impl Delivery {
         })
     }
 
-    /// The writer's queue, its task started on first use, and again if it
-    /// ever stopped (a panic drops its end of the queue).
-    fn writer(&self) -> mpsc::Sender<Job> {
-        let mut kept = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        match kept.as_ref() {
-            Some(queue) if !queue.is_closed() => queue.clone(),
-            _ => {
-                let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(self.clone().write_mints(jobs));
-                *kept = Some(queue.clone());
-                queue
-            }
-        }
-    }
-
-    /// The writer: takes what is queued, up to [`MAX_BATCH`], counts and
-    /// logs it in one transaction, answers each, and goes on while anyone
-    /// can still send.
-    async fn write_mints(self, mut jobs: mpsc::Receiver<Job>) {
-        let mut batch = Vec::with_capacity(MAX_BATCH);
-        while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            // A buyer who gave up waiting is not counted.
-            batch.retain(|job| !job.done.is_closed());
-            // Purchases locked in one order by every writer (PostgreSQL
-            // holds them to the commit): two instances never deadlock.
-            batch.sort_by_key(|job| job.entitlement);
-            let outcomes = match self.count_batch(&batch).await {
-                Ok(outcomes) => outcomes,
-                // One mint's database error must not fail the others: each
-                // again, alone.
-                Err(err) => {
-                    tracing::warn!(error = %err, mints = batch.len(), "a batch of downloads failed; counting each alone");
-                    let mut outcomes = Vec::with_capacity(batch.len());
-                    for job in &batch {
-                        outcomes.push(match self.count_batch(std::slice::from_ref(job)).await {
-                            Ok(mut alone) => alone.pop().unwrap_or_else(|| Err(writer_gone())),
-                            Err(err) => {
-                                tracing::error!(error = %err, "could not count a download");
-                                Err(DeliveryError::Db(err))
-                            }
-                        });
-                    }
-                    outcomes
-                }
-            };
-            for (job, outcome) in batch.drain(..).zip(outcomes) {
-                let _ = job.done.send(outcome);
-            }
-        }
-    }
-
-    /// Counts and logs `jobs` in one transaction. A refusal is that mint's
-    /// answer (it wrote nothing); a database error undoes them all.
-    async fn count_batch(
-        &self,
-        jobs: &[Job],
-    ) -> Result<Vec<Result<Delivered, DeliveryError>>, DbErr> {
-        let txn = begin_write(&self.db).await?;
-        let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            match self.count(&txn, job).await {
-                Err(DeliveryError::Db(err)) => return Err(err),
-                outcome => outcomes.push(outcome),
-            }
-        }
-        txn.commit().await?;
-        Ok(outcomes)
-    }
-
-    /// One mint: checked, counted unless it is the same delivery as one a
-    /// moment ago (an atomic conditional update), logged.
-    async fn count(
-        &self,
-        txn: &DatabaseTransaction,
-        job: &Job,
-    ) -> Result<Delivered, DeliveryError> {
-        let now = self.clock.now();
-        let (granted, file) = self
-            .open(txn, job.caller.user, job.entitlement, job.file, now)
-            .await?;
-        let again = self.window > Duration::zero()
-            && delivery::Entity::find()
-                .filter(delivery::Column::EntitlementId.eq(granted.id))
-                .filter(delivery::Column::Filename.eq(file.filename.clone()))
-                .filter(delivery::Column::Kind.eq("download"))
-                // Anchored to the delivery that counted: re-minting does not
-                // keep a window open for ever.
-                .filter(delivery::Column::Counted.eq(true))
-                .filter(delivery::Column::CreatedAt.gt(now - self.window))
-                .select_only()
-                .column(delivery::Column::Id)
-                .limit(1)
-                .into_tuple::<i64>()
-                .one(txn)
-                .await?
-                .is_some();
-        if !again {
-            let counted = entitlement::Entity::update_many()
-                .col_expr(
-                    entitlement::Column::DownloadsUsed,
-                    Expr::col(entitlement::Column::DownloadsUsed).add(1),
-                )
-                .filter(entitlement::Column::Id.eq(granted.id))
-                .filter(entitlement::Column::RevokedAt.is_null())
-                .filter(
-                    entitlement::Column::DownloadLimit
-                        .is_null()
-                        .or(Expr::col(entitlement::Column::DownloadsUsed)
-                            .lt(Expr::col(entitlement::Column::DownloadLimit))),
-                )
-                .exec(txn)
-                .await?;
-            if counted.rows_affected != 1 {
-                return Err(DeliveryError::NoDownloadsLeft(
-                    granted.download_limit.unwrap_or(0),
-                ));
-            }
-        }
-        log(txn, &job.caller, &granted, &file, "download", !again, now).await?;
-        Ok(Delivered {
-            granted,
-            file,
-            counted: !again,
-            now,
-        })
-    }
-
     /// A link that plays an audio or video file in the page. Never counts.
     pub async fn stream(
         &self,
@@ -371,10 +225,19 @@ impl Delivery {
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let (granted, file) = self.open(&txn, who.user.id, entitlement, file, now).await?;
-        if !(file.content_type.starts_with("audio/") || file.content_type.starts_with("video/")) {
+        if MediaKind::of(&file.content_type).is_none() {
             return Err(DeliveryError::NotStreamable);
         }
-        log(&txn, &who.into(), &granted, &file, "stream", false, now).await?;
+        log::log(
+            &txn,
+            &who.into(),
+            &granted,
+            &file,
+            DeliveryKind::Stream,
+            false,
+            now,
+        )
+        .await?;
         txn.commit().await?;
         let lifetime = match granted.access_until {
             Some(until) => STREAM_LIFETIME.min((until - now).to_std().unwrap_or_default()),
@@ -388,222 +251,4 @@ impl Delivery {
 
 fn writer_gone() -> DeliveryError {
     DeliveryError::Db(DbErr::Custom("the download counter stopped".into()))
-}
-
-async fn log(
-    conn: &impl sea_orm::ConnectionTrait,
-    who: &Caller,
-    granted: &entitlement::Model,
-    file: &product_file::Model,
-    kind: &str,
-    counted: bool,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    delivery::Entity::insert(delivery::ActiveModel {
-        entitlement_id: Set(granted.id),
-        user_id: Set(who.user),
-        product_file_id: Set(file.id),
-        filename: Set(file.filename.clone()),
-        kind: Set(kind.to_owned()),
-        counted: Set(counted),
-        ip: Set(who.ip.clone()),
-        user_agent: Set(who.user_agent.clone()),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
-}
-
-/// What the admin's delivery log shows of one delivery.
-#[derive(Clone, Debug)]
-pub struct LogRow {
-    pub at: DateTime<Utc>,
-    pub buyer: String,
-    pub product: String,
-    pub file: String,
-    pub version: i32,
-    pub kind: String,
-    pub counted: bool,
-    pub ip: String,
-    pub user_agent: String,
-}
-
-/// The admin's filters on the log.
-#[derive(Clone, Debug, Default)]
-pub struct LogFilter {
-    /// A product's slug.
-    pub product: Option<String>,
-    /// Part of the buyer's address.
-    pub buyer: Option<String>,
-    /// One buyer's account (its row id).
-    pub user: Option<i64>,
-    pub from: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
-}
-
-impl Delivery {
-    /// The newest deliveries matching `filter`, at most `limit`.
-    pub async fn log(&self, filter: &LogFilter, limit: u64) -> Result<Vec<LogRow>, DbErr> {
-        use crate::entities::{product, user};
-        let mut query = delivery::Entity::find();
-        if let Some(from) = filter.from {
-            query = query.filter(delivery::Column::CreatedAt.gte(from));
-        }
-        if let Some(until) = filter.until {
-            query = query.filter(delivery::Column::CreatedAt.lt(until));
-        }
-        if let Some(user) = filter.user {
-            query = query.filter(delivery::Column::UserId.eq(user));
-        }
-        if let Some(buyer) = filter
-            .buyer
-            .as_deref()
-            .map(str::trim)
-            .filter(|b| !b.is_empty())
-        {
-            // Subqueries: the database picks the buyers and purchases, so
-            // no list of ids (which could pass SQLite's limit) is sent back.
-            query = query.filter(
-                delivery::Column::UserId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(user::Column::Id)
-                        .from(user::Entity)
-                        .and_where(
-                            user::Column::Email.like(crate::db::containing(&buyer.to_lowercase())),
-                        )
-                        .to_owned(),
-                ),
-            );
-        }
-        if let Some(slug) = filter
-            .product
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            query = query.filter(
-                delivery::Column::EntitlementId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column((entitlement::Entity, entitlement::Column::Id))
-                        .from(entitlement::Entity)
-                        .inner_join(
-                            product::Entity,
-                            Expr::col((product::Entity, product::Column::Id))
-                                .equals((entitlement::Entity, entitlement::Column::ProductId)),
-                        )
-                        .and_where(Expr::col((product::Entity, product::Column::Slug)).eq(slug))
-                        .to_owned(),
-                ),
-            );
-        }
-        let rows = query
-            .order_by_desc(delivery::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
-        // Each buyer, file and product read once, whatever the rows repeat.
-        let ids = |id: fn(&delivery::Model) -> i64| rows.iter().map(id).collect::<BTreeSet<_>>();
-        let users: HashMap<i64, String> = user::Entity::find()
-            .filter(user::Column::Id.is_in(ids(|r| r.user_id)))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.email))
-            .collect();
-        let files: HashMap<i64, product_file::Model> = product_file::Entity::find()
-            .filter(product_file::Column::Id.is_in(ids(|r| r.product_file_id)))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|f| (f.id, f))
-            .collect();
-        let products: HashMap<i64, String> = product::Entity::find()
-            .filter(
-                product::Column::Id.is_in(
-                    files
-                        .values()
-                        .map(|f| f.product_id)
-                        .collect::<BTreeSet<_>>(),
-                ),
-            )
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.title))
-            .collect();
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let file = files.get(&row.product_file_id);
-                LogRow {
-                    at: row.created_at,
-                    buyer: users.get(&row.user_id).cloned().unwrap_or_default(),
-                    product: file
-                        .and_then(|f| products.get(&f.product_id))
-                        .cloned()
-                        .unwrap_or_default(),
-                    file: row.filename,
-                    version: file.map_or(0, |f| f.version),
-                    kind: row.kind,
-                    counted: row.counted,
-                    ip: row.ip,
-                    user_agent: row.user_agent,
-                }
-            })
-            .collect())
-    }
-}
-
-/// The log as CSV (RFC 4180), a header line first.
-pub fn log_csv(rows: &[LogRow]) -> String {
-    let field = crate::exports::csv_field;
-    let mut out = String::from("time,buyer,product,file,version,kind,counted,ip,user_agent\r\n");
-    for row in rows {
-        let line = [
-            row.at.to_rfc3339(),
-            row.buyer.clone(),
-            row.product.clone(),
-            row.file.clone(),
-            row.version.to_string(),
-            row.kind.clone(),
-            row.counted.to_string(),
-            row.ip.clone(),
-            row.user_agent.clone(),
-        ]
-        .iter()
-        .map(|value| field(value))
-        .collect::<Vec<_>>()
-        .join(",");
-        out.push_str(&line);
-        out.push_str("\r\n");
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_run_as_formulas() {
-        let row = LogRow {
-            at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
-            buyer: "a@example.com".into(),
-            product: "Notes, \"été\"".into(),
-            file: "a.pdf".into(),
-            version: 2,
-            kind: "download".into(),
-            counted: true,
-            ip: "127.0.0.1".into(),
-            user_agent: "=HYPERLINK(\"x\")".into(),
-        };
-        let csv = log_csv(&[row]);
-        assert_eq!(
-            csv,
-            "time,buyer,product,file,version,kind,counted,ip,user_agent\r\n\
-             1970-01-01T00:00:00+00:00,a@example.com,\"Notes, \"\"été\"\"\",a.pdf,2,download,true,127.0.0.1,\"'=HYPERLINK(\"\"x\"\")\"\r\n"
-        );
-    }
 }

@@ -16,6 +16,10 @@ pub const USER_KEY: &str = "user";
 /// The session-data key holding the device seen at sign-in
 /// (`{"agent": …, "ip": …}`).
 pub const DEVICE_KEY: &str = "device";
+/// The session-data key holding the last day the session was used: the first
+/// request of a day saves the session again (its inactivity timeout starts
+/// over), the others write nothing.
+pub const SEEN_KEY: &str = "seen";
 /// A session ends this long after it started, however active it is.
 pub const ABSOLUTE_LIFETIME: Duration = Duration::days(30);
 

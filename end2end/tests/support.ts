@@ -2,14 +2,14 @@
 // whose pages broke the Content-Security-Policy (the browser reports each
 // violation on the console).
 import { execFileSync } from 'node:child_process';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 
 export { expect };
 
 const cspViolation = /Content[ -]Security[ -]Policy|Refused to (load|execute|compile|connect|apply)/i;
 
 /// Collects into `violations` what `page` reports of broken CSP rules.
-export function watchCsp(page: Page, violations: string[]): void {
+function watchCsp(page: Page, violations: string[]): void {
   page.on('console', (message) => {
     if (cspViolation.test(message.text())) violations.push(message.text());
   });
@@ -18,13 +18,30 @@ export function watchCsp(page: Page, violations: string[]): void {
   });
 }
 
+/// Watches every page of `context`, those open now and those to come.
+function watchContext(context: BrowserContext, violations: string[]): void {
+  for (const page of context.pages()) watchCsp(page, violations);
+  context.on('page', (page) => watchCsp(page, violations));
+}
+
 export const test = base.extend<{ cspViolations: void }>({
   cspViolations: [
-    async ({ context }, use) => {
+    // The test's own context and every other one it opens (a second
+    // browser, an admin beside a shopper) are watched.
+    async ({ context, browser }, use) => {
       const violations: string[] = [];
-      for (const page of context.pages()) watchCsp(page, violations);
-      context.on('page', (page) => watchCsp(page, violations));
-      await use();
+      watchContext(context, violations);
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (options?: BrowserContextOptions) => {
+        const opened = await newContext(options);
+        watchContext(opened, violations);
+        return opened;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
       expect(violations, 'no Content-Security-Policy violations').toEqual([]);
     },
     { auto: true },

@@ -176,7 +176,7 @@ async fn seed(db: &DatabaseConnection) -> Result<(), Box<dyn std::error::Error>>
             user_id: Set(buyer),
             product_file_id: Set(1),
             filename: Set("file.pdf".into()),
-            kind: Set("download".into()),
+            kind: Set(delivery::DeliveryKind::Download),
             counted: Set(dice.below(10) < 7),
             ip: Set("203.0.113.7".into()),
             user_agent: Set("bench".into()),

@@ -2,8 +2,8 @@
 //! parallel clients against a real `server` process, while two probes time
 //! `/healthz` and the catalog page every 20 ms. Prints the probes' p50, p99 and
 //! worst latency, the registrations' outcomes and rate, and the server's
-//! resident memory at its peak. Password hashing runs on the blocking pool, a
-//! bounded number at once, so the probes must stay fast (p99 under 50 ms).
+//! resident memory at its peak. Password hashing runs on threads of its own,
+//! about one per core, so the probes must stay fast (p99 under 50 ms).
 //!
 //!     cargo build --release -p server
 //!     cargo run --release -p server --example registration_flood

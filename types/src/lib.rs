@@ -4,6 +4,8 @@
 //! `sea-orm` feature (the server's build only) the enums and `Currency` are also
 //! database values, so a row, a view and a form read them the same way.
 
+pub mod delivery;
+pub mod discount;
 pub mod email;
 pub mod mail;
 pub mod money;

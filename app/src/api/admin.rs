@@ -26,18 +26,10 @@ pub async fn admin_dashboard(
     currency: Option<String>,
 ) -> Result<DashboardView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let (range, currency) = crate::ssr::dashboard::asked(
-        range.as_deref(),
-        from.as_deref(),
-        until.as_deref(),
-        currency.as_deref(),
-    )?;
+    let (range, currency) = crate::ssr::dashboard::asked(range, from, until, currency)?;
     let overview = ctx.dashboard.overview(range, currency).await?;
-    Ok(crate::ssr::dashboard::view(
-        range,
-        &overview,
-        ctx.dashboard.time_zone(),
-    ))
+    let tz = ctx.dashboard.time_zone();
+    Ok(crate::ssr::dashboard::view(range, &overview, tz))
 }
 
 /// Every product's page views, orders, conversion, sales, refund rate and
@@ -49,8 +41,7 @@ pub async fn admin_analytics(
     until: Option<String>,
 ) -> Result<AnalyticsView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let (range, _) =
-        crate::ssr::dashboard::asked(range.as_deref(), from.as_deref(), until.as_deref(), None)?;
+    let (range, _) = crate::ssr::dashboard::asked(range, from, until, None)?;
     crate::ssr::analytics::write_views(&ctx).await;
     let (days, products) = ctx.analytics.products(range).await?;
     let tz = ctx.dashboard.time_zone();
@@ -68,19 +59,12 @@ pub async fn admin_product_analytics(
     until: Option<String>,
 ) -> Result<ProductReportView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let (range, _) =
-        crate::ssr::dashboard::asked(range.as_deref(), from.as_deref(), until.as_deref(), None)?;
+    let (range, _) = crate::ssr::dashboard::asked(range, from, until, None)?;
     crate::ssr::analytics::write_views(&ctx).await;
-    let report = ctx
-        .analytics
-        .product(&product, range)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(crate::ssr::analytics::product_view(
-        range,
-        &report,
-        ctx.dashboard.time_zone(),
-    ))
+    let report = ctx.analytics.product(&product, range).await?;
+    let report = report.ok_or(AppError::NotFound)?;
+    let tz = ctx.dashboard.time_zone();
+    Ok(crate::ssr::analytics::product_view(range, &report, tz))
 }
 
 /// The audit log, newest first: entries whose action starts with `action`,

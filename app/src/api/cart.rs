@@ -10,13 +10,13 @@ use crate::views::{CartView, ConfirmView, DownloadView, LibraryView, ReceiptView
 #[server(prefix = "/api", endpoint = "cart", output = crate::codec::Answer)]
 pub async fn cart() -> Result<CartView, AppError> {
     let (ctx, user) = crate::ssr::shopper().await?;
-    let Some(owner) = crate::ssr::commerce::cart_owner(user.as_ref(), false).await? else {
+    let Some(owner) = crate::ssr::cart::cart_owner(user.as_ref(), false).await? else {
         return Ok(CartView {
             signed_in: user.is_some(),
             ..CartView::default()
         });
     };
-    Ok(crate::ssr::commerce::cart_view(
+    Ok(crate::ssr::cart::cart_view(
         &ctx.carts.priced(owner).await?,
         user.is_some(),
     ))
@@ -27,7 +27,7 @@ pub async fn cart() -> Result<CartView, AppError> {
 #[server(prefix = "/api", endpoint = "add_to_cart", output = crate::codec::Answer)]
 pub async fn add_to_cart(product: String, amount: Option<String>) -> Result<(), AppError> {
     let (ctx, user) = crate::ssr::shopper().await?;
-    let owner = crate::ssr::commerce::cart_owner(user.as_ref(), true)
+    let owner = crate::ssr::cart::cart_owner(user.as_ref(), true)
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.carts.add(owner, &product, amount.as_deref()).await?;
@@ -39,7 +39,7 @@ pub async fn add_to_cart(product: String, amount: Option<String>) -> Result<(), 
 #[server(prefix = "/api", endpoint = "set_cart_quantity", output = crate::codec::Answer)]
 pub async fn set_cart_quantity(product: String, quantity: i32) -> Result<(), AppError> {
     let (ctx, user) = crate::ssr::shopper().await?;
-    let owner = crate::ssr::commerce::cart_owner(user.as_ref(), false)
+    let owner = crate::ssr::cart::cart_owner(user.as_ref(), false)
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.carts.set_quantity(owner, &product, quantity).await?;
@@ -51,7 +51,7 @@ pub async fn set_cart_quantity(product: String, quantity: i32) -> Result<(), App
 #[server(prefix = "/api", endpoint = "remove_from_cart", output = crate::codec::Answer)]
 pub async fn remove_from_cart(product: String) -> Result<(), AppError> {
     let (ctx, user) = crate::ssr::shopper().await?;
-    let owner = crate::ssr::commerce::cart_owner(user.as_ref(), false)
+    let owner = crate::ssr::cart::cart_owner(user.as_ref(), false)
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.carts.remove(owner, &product).await?;
@@ -63,7 +63,7 @@ pub async fn remove_from_cart(product: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "apply_discount", output = crate::codec::Answer)]
 pub async fn apply_discount(code: String) -> Result<(), AppError> {
     let (ctx, user) = crate::ssr::shopper().await?;
-    let owner = crate::ssr::commerce::cart_owner(user.as_ref(), true)
+    let owner = crate::ssr::cart::cart_owner(user.as_ref(), true)
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.carts.apply_code(owner, Some(&code)).await?;
@@ -76,14 +76,14 @@ pub async fn apply_discount(code: String) -> Result<(), AppError> {
 pub async fn checkout(email: Option<String>) -> Result<String, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::Checkout, None)?;
     let (ctx, user) = crate::ssr::shopper().await?;
-    let owner = crate::ssr::commerce::cart_owner(user.as_ref(), false)
+    let owner = crate::ssr::cart::cart_owner(user.as_ref(), false)
         .await?
         .ok_or(AppError::Validation("Your cart is empty.".into()))?;
     let buyer = match user {
         Some(user) => domain::orders::Buyer::Account(user),
         None => domain::orders::Buyer::Guest(email.unwrap_or_default()),
     };
-    crate::ssr::commerce::go_pay(ctx.orders.checkout(owner, buyer).await?).await
+    crate::ssr::cart::go_pay(ctx.orders.checkout(owner, buyer).await?).await
 }
 
 /// The success page's check of a returning buyer's payment.
@@ -91,18 +91,7 @@ pub async fn checkout(email: Option<String>) -> Result<String, AppError> {
 pub async fn confirm_checkout(session: String) -> Result<ConfirmView, AppError> {
     crate::ssr::rate_limit(domain::rate_limit::Guarded::ConfirmCheckout, None)?;
     let ctx = crate::ssr::public()?;
-    let order = ctx.orders.confirm(&session).await?;
-    crate::ssr::commerce::remember_order(order.pid).await?;
-    let receipt = match order.status.was_paid() {
-        true => Some(crate::ssr::commerce::receipt_view(
-            &ctx.orders.receipt(order.pid).await?,
-        )),
-        false => None,
-    };
-    Ok(ConfirmView {
-        status: order.status,
-        receipt,
-    })
+    crate::ssr::cart::confirm(&ctx, &session).await
 }
 
 /// An order's receipt: for the browser that placed it, its signed-in owner
@@ -110,9 +99,9 @@ pub async fn confirm_checkout(session: String) -> Result<ConfirmView, AppError> 
 #[server(prefix = "/api", endpoint = "receipt", output = crate::codec::Answer)]
 pub async fn receipt(order: String) -> Result<ReceiptView, AppError> {
     let (ctx, user) = crate::ssr::shopper().await?;
-    let receipt = ctx.orders.receipt(crate::ssr::parse_id(&order)?).await?;
-    crate::ssr::commerce::may_see(&receipt.order, user.as_ref()).await?;
-    Ok(crate::ssr::commerce::receipt_view(&receipt))
+    let order = crate::ssr::parse_id(&order)?;
+    let receipt = crate::ssr::cart::receipt(&ctx, user.as_ref(), order).await?;
+    Ok(crate::ssr::cart::receipt_view(&receipt))
 }
 
 /// What the signed-in buyer owns; with `play` (`<entitlement>.<file>`), a
@@ -121,9 +110,9 @@ pub async fn receipt(order: String) -> Result<ReceiptView, AppError> {
 pub async fn library(play: Option<String>) -> Result<LibraryView, AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
     let entries = ctx.orders.library(&user).await?;
-    let mut view = crate::ssr::commerce::library_view(&user, &entries);
+    let mut view = crate::ssr::library::library_view(&user, &entries);
     if let Some((entitlement, file)) = play.as_deref().and_then(|p| p.split_once('.')) {
-        match crate::ssr::commerce::player(&ctx, &user, &view, entitlement, file).await {
+        match crate::ssr::library::player(&ctx, &user, &view, entitlement, file).await {
             Ok(player) => view.player = Some(player),
             // The library still shows; the player says why it cannot play.
             Err(error) => view.player_error = Some(error.to_string()),
@@ -149,19 +138,10 @@ pub async fn deactivate_instance(instance: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "download", output = crate::codec::Answer)]
 pub async fn download(entitlement: String, file: String) -> Result<DownloadView, AppError> {
     let (ctx, user) = crate::ssr::customer().await?;
-    let who = crate::ssr::commerce::requester(&user);
-    let (entitlement, file) = (
-        crate::ssr::parse_id(&entitlement)?,
-        crate::ssr::parse_id(&file)?,
-    );
+    let who = crate::ssr::library::requester(&user);
+    let entitlement = crate::ssr::parse_id(&entitlement)?;
+    let file = crate::ssr::parse_id(&file)?;
     let minted = ctx.delivery.mint(&who, entitlement, file).await?;
     leptos_axum::redirect(&minted.url);
-    Ok(DownloadView {
-        url: minted.url,
-        downloads_left: minted.downloads_left,
-        downloads: crate::ssr::commerce::downloads_left(
-            minted.download_limit,
-            minted.downloads_left,
-        ),
-    })
+    Ok(minted.into())
 }

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::audit::Entry;
 use crate::views::{CustomerListView, CustomerView};
 
 /// Customers, newest first, whose address contains `q` or who placed order
@@ -33,15 +35,13 @@ pub async fn admin_customer(customer: String) -> Result<CustomerView, AppError> 
 #[server(prefix = "/api", endpoint = "resend_receipt", output = crate::codec::Answer)]
 pub async fn resend_receipt(order: String, customer: Option<String>) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
+    let resending = ctx.orders.resend_receipt(crate::ssr::parse_id(&order)?);
     let order = ctx
-        .orders
-        .resend_receipt(crate::ssr::parse_id(&order)?)
+        .audited(&admin, resending, |order| {
+            Entry::new("receipt.resend", format!("order {}", order.number))
+                .after(format!("sent to {}", order.email))
+        })
         .await?;
-    let (subject, after) = (
-        format!("order {}", order.number),
-        format!("sent to {}", order.email),
-    );
-    crate::ssr::audit::record(&ctx, &admin, "receipt.resend", subject, None, Some(after)).await?;
     leptos_axum::redirect(&crate::ssr::customers::after_receipt(
         customer.as_deref(),
         &order,
@@ -54,9 +54,12 @@ pub async fn resend_receipt(order: String, customer: Option<String>) -> Result<(
 pub async fn send_sign_in_link(customer: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
     let row = crate::ssr::customers::find(&ctx, &customer).await?;
-    ctx.accounts.send_magic_link_to(&row.user).await?;
-    let subject = format!("customer {}", row.user.email);
-    crate::ssr::audit::record(&ctx, &admin, "customer.sign_in_link", subject, None, None).await?;
+    let sending = ctx.accounts.send_magic_link_to(&row.user);
+    let entry = Entry::new(
+        "customer.sign_in_link",
+        format!("customer {}", row.user.email),
+    );
+    ctx.audited(&admin, sending, |_| entry).await?;
     leptos_axum::redirect(&format!("/admin/customers/{}?sent=link", row.user.pid));
     Ok(())
 }
@@ -64,22 +67,23 @@ pub async fn send_sign_in_link(customer: String) -> Result<(), AppError> {
 /// Blocks a customer (`action` = `block`: sign-in refused, every session
 /// ended, nothing deleted) or lets them back in (`unblock`).
 #[server(prefix = "/api", endpoint = "block_customer", output = crate::codec::Answer)]
-pub async fn block_customer(customer: String, action: String) -> Result<(), AppError> {
+pub async fn block_customer(
+    customer: String,
+    action: crate::views::BlockChange,
+) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    let block = crate::ssr::customers::block_asked(&action)?;
+    let block = action == crate::views::BlockChange::Block;
     let row = crate::ssr::customers::find(&ctx, &customer).await?;
-    let before = ctx.accounts.set_blocked(row.user.pid, block).await?;
-    let (was, is) = crate::ssr::customers::block_states(&before, block);
-    let subject = format!("customer {}", before.email);
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        &format!("customer.{action}"),
-        subject,
-        was,
-        is,
-    )
-    .await?;
-    leptos_axum::redirect(&format!("/admin/customers/{}?{action}ed=1", before.pid));
+    let blocking = ctx.accounts.set_blocked(row.user.pid, block);
+    let before = ctx
+        .audited(&admin, blocking, |before| {
+            crate::ssr::customers::block_entry(action, before)
+        })
+        .await?;
+    leptos_axum::redirect(&format!(
+        "/admin/customers/{}?{}ed=1",
+        before.pid,
+        action.as_str()
+    ));
     Ok(())
 }

@@ -12,10 +12,14 @@ pub async fn admin_products() -> Result<Vec<AdminProductView>, AppError> {
     Ok(ctx.products.all().await?.iter().map(Into::into).collect())
 }
 
-/// One product's form values, for editing.
+/// One product's form values, for editing; with no `product`, a new
+/// product's blank form.
 #[server(prefix = "/api", endpoint = "admin_product", output = crate::codec::Answer)]
 pub async fn admin_product(product: String) -> Result<ProductFormView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
+    if product.trim().is_empty() {
+        return Ok(ProductFormView::blank());
+    }
     let product = ctx.products.get(crate::ssr::parse_id(&product)?).await?;
     Ok((&product).into())
 }
@@ -31,25 +35,7 @@ pub async fn save_product(
     let (ctx, admin) = crate::ssr::admin().await?;
     let existing = product.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let existing = existing.map(crate::ssr::parse_id).transpose()?;
-    let before = match existing {
-        Some(pid) => Some(ProductFormView::from(&ctx.products.get(pid).await?)),
-        None => None,
-    };
-    let input = crate::ssr::views::product_input(&fields);
-    let saved = ctx.products.save(existing, &input).await?;
-    let (before, after) = (
-        before.map(|b| crate::ssr::audit::state(&b)),
-        crate::ssr::audit::state(&ProductFormView::from(&saved)),
-    );
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "product.save",
-        format!("product {}", saved.slug),
-        before,
-        Some(after),
-    )
-    .await?;
+    let saved = crate::ssr::products::save(&ctx, &admin, existing, &fields).await?;
     leptos_axum::redirect(&match existing {
         None => format!("/admin/products/{}?created", saved.pid),
         Some(_) => "/admin/products".to_owned(),
@@ -65,20 +51,6 @@ pub async fn set_product_status(
 ) -> Result<AdminProductView, AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
     let product = crate::ssr::parse_id(&product)?;
-    let before = ctx.products.get(product).await?.status;
-    let saved = ctx.products.set_status(product, status).await?;
-    let (before, after) = (
-        crate::ssr::audit::state(&before),
-        crate::ssr::audit::state(&saved.status),
-    );
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "product.status",
-        format!("product {}", saved.slug),
-        Some(before),
-        Some(after),
-    )
-    .await?;
+    let saved = crate::ssr::products::set_status(&ctx, &admin, product, status).await?;
     Ok((&saved).into())
 }

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::audit::{Entry, state};
 use crate::views::{AdminOrderView, DiscountView, OrderListView, WebhooksView};
 
 /// Orders, newest first: by email or order number (`q`), by status.
@@ -17,7 +19,7 @@ pub async fn admin_orders(
     let filter = domain::orders::OrderFilter { q, status };
     let (orders, total) = ctx.orders.search(&filter).await?;
     Ok(OrderListView {
-        orders: orders.iter().map(crate::ssr::commerce::order_row).collect(),
+        orders: orders.iter().map(crate::ssr::sales::order_row).collect(),
         total,
     })
 }
@@ -27,7 +29,7 @@ pub async fn admin_orders(
 pub async fn admin_order(order: String) -> Result<AdminOrderView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     let detail = ctx.orders.detail(crate::ssr::parse_id(&order)?).await?;
-    Ok(crate::ssr::commerce::admin_order_view(&detail))
+    Ok(crate::ssr::sales::admin_order_view(&detail))
 }
 
 /// Refunds one item of an order, or what is left of all of it.
@@ -35,17 +37,11 @@ pub async fn admin_order(order: String) -> Result<AdminOrderView, AppError> {
 pub async fn refund_order(order: String, item: Option<i64>) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
     let pid = crate::ssr::parse_id(&order)?;
-    ctx.orders.refund(pid, item, admin.id).await?;
     let what = item.map_or_else(|| "the whole order".to_owned(), |i| format!("item {i}"));
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "order.refund",
-        format!("order {pid}"),
-        None,
-        Some(format!("refund of {what} asked")),
-    )
-    .await?;
+    let entry =
+        Entry::new("order.refund", format!("order {pid}")).after(format!("refund of {what} asked"));
+    let refunding = ctx.orders.refund(pid, item, admin.id);
+    ctx.audited(&admin, refunding, |_| entry).await?;
     leptos_axum::redirect(&format!("/admin/orders/{pid}?refunded=1"));
     Ok(())
 }
@@ -54,13 +50,8 @@ pub async fn refund_order(order: String, item: Option<i64>) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "admin_discounts", output = crate::codec::Answer)]
 pub async fn admin_discounts() -> Result<Vec<DiscountView>, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    Ok(ctx
-        .discounts
-        .list()
-        .await?
-        .iter()
-        .map(crate::ssr::commerce::discount_view)
-        .collect())
+    let codes = ctx.discounts.list().await?;
+    Ok(codes.iter().map(crate::ssr::sales::discount_view).collect())
 }
 
 /// Makes a discount code: `percent` or `amount` off (in `currency`), for one
@@ -71,21 +62,11 @@ pub async fn create_discount(
     #[server(flatten)] fields: crate::views::DiscountFields,
 ) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    let new = crate::ssr::commerce::new_discount(&fields)?;
-    ctx.discounts.create(new).await?;
-    let (code, after) = (
-        fields.code.trim().to_uppercase(),
-        crate::ssr::audit::state(&fields),
-    );
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "discount.create",
-        format!("discount {code}"),
-        None,
-        Some(after),
-    )
-    .await?;
+    let new = crate::ssr::sales::new_discount(&fields)?;
+    let code = fields.code.trim().to_uppercase();
+    let entry = Entry::new("discount.create", format!("discount {code}")).after(state(&fields));
+    ctx.audited(&admin, ctx.discounts.create(new), |_| entry)
+        .await?;
     leptos_axum::redirect("/admin/discounts");
     Ok(())
 }
@@ -94,19 +75,11 @@ pub async fn create_discount(
 #[server(prefix = "/api", endpoint = "disable_discount", output = crate::codec::Answer)]
 pub async fn disable_discount(discount: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    ctx.discounts
-        .disable(crate::ssr::parse_id(&discount)?)
-        .await?;
-    let (before, after) = (Some("active".to_owned()), Some("disabled".to_owned()));
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "discount.disable",
-        format!("discount {discount}"),
-        before,
-        after,
-    )
-    .await?;
+    let disabling = ctx.discounts.disable(crate::ssr::parse_id(&discount)?);
+    let entry = Entry::new("discount.disable", format!("discount {discount}"))
+        .before("active".to_owned())
+        .after("disabled".to_owned());
+    ctx.audited(&admin, disabling, |_| entry).await?;
     leptos_axum::redirect("/admin/discounts");
     Ok(())
 }
@@ -117,12 +90,8 @@ pub async fn disable_discount(discount: String) -> Result<(), AppError> {
 pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
     let events = ctx.orders.events(100).await?;
-    let deliveries = ctx
-        .payments
-        .deliveries()
-        .await
-        .map_err(crate::ssr::internal)?;
-    Ok(crate::ssr::commerce::webhooks_view(
+    let deliveries = ctx.payments.deliveries().await?;
+    Ok(crate::ssr::sales::webhooks_view(
         &events,
         deliveries.as_deref(),
     ))
@@ -132,19 +101,9 @@ pub async fn admin_webhooks() -> Result<WebhooksView, AppError> {
 #[server(prefix = "/api", endpoint = "resend_webhook", output = crate::codec::Answer)]
 pub async fn resend_webhook(delivery: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    ctx.payments
-        .resend_delivery(&delivery)
-        .await
-        .map_err(crate::ssr::internal)?;
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "webhook.resend",
-        format!("webhook delivery {delivery}"),
-        None,
-        None,
-    )
-    .await?;
+    let resending = ctx.payments.resend_delivery(&delivery);
+    let entry = Entry::new("webhook.resend", format!("webhook delivery {delivery}"));
+    ctx.audited(&admin, resending, |_| entry).await?;
     leptos_axum::redirect("/admin/webhooks?resent=1");
     Ok(())
 }
@@ -155,27 +114,12 @@ pub async fn resend_webhook(delivery: String) -> Result<(), AppError> {
 pub async fn adjust_entitlement(
     order: String,
     entitlement: String,
-    action: String,
+    action: crate::views::PurchaseChange,
     amount: Option<i32>,
 ) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
     let pid = crate::ssr::parse_id(&entitlement)?;
-    let change = format!("{action} {}", amount.unwrap_or(0));
-    match action.as_str() {
-        "downloads" => ctx.grants.add_downloads(pid, amount.unwrap_or(0)).await?,
-        "days" => ctx.grants.extend_access(pid, amount.unwrap_or(0)).await?,
-        "revoke" | "restore" => ctx.grants.set_revoked(pid, action == "revoke").await?,
-        _ => return Err(AppError::Validation("Unknown change.".into())),
-    }
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "purchase.adjust",
-        format!("purchase {pid}"),
-        None,
-        Some(change),
-    )
-    .await?;
+    crate::ssr::sales::adjust(&ctx, &admin, pid, action, amount.unwrap_or(0)).await?;
     leptos_axum::redirect(&format!("/admin/orders/{}", crate::ssr::parse_id(&order)?));
     Ok(())
 }
@@ -188,28 +132,8 @@ pub async fn reset_activations(
     instance: Option<String>,
 ) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    let freed = match instance.filter(|i| !i.is_empty()) {
-        Some(instance) => {
-            ctx.licenses.deactivate_for(None, &instance).await?;
-            format!("instance {instance} deactivated")
-        }
-        None => {
-            let freed = ctx
-                .licenses
-                .reset(crate::ssr::parse_id(&entitlement)?)
-                .await?;
-            format!("{freed} activations freed")
-        }
-    };
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "license.reset",
-        format!("purchase {entitlement}"),
-        None,
-        Some(freed),
-    )
-    .await?;
+    let instance = instance.filter(|i| !i.is_empty());
+    crate::ssr::sales::reset_activations(&ctx, &admin, &entitlement, instance).await?;
     leptos_axum::redirect(&format!("/admin/orders/{}", crate::ssr::parse_id(&order)?));
     Ok(())
 }
@@ -219,17 +143,13 @@ pub async fn reset_activations(
 #[server(prefix = "/api", endpoint = "grant_product", output = crate::codec::Answer)]
 pub async fn grant_product(email: String, product: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    let order = ctx.grants.grant(&email, &product).await?;
     let given = format!("{product} given to {}", email.trim());
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "product.grant",
-        format!("order {order}"),
-        None,
-        Some(given),
-    )
-    .await?;
+    let granting = ctx.grants.grant(&email, &product);
+    let order = ctx
+        .audited(&admin, granting, |order| {
+            Entry::new("product.grant", format!("order {order}")).after(given)
+        })
+        .await?;
     leptos_axum::redirect(&format!("/admin/orders/{order}"));
     Ok(())
 }
@@ -243,10 +163,10 @@ pub async fn admin_downloads(
     until: Option<String>,
 ) -> Result<Vec<crate::views::DeliveryRowView>, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let filter = crate::ssr::commerce::log_filter(product, buyer, from, until);
+    let filter = crate::ssr::downloads::log_filter(product, buyer, from, until);
     let rows = ctx.delivery.log(&filter, 200).await?;
     Ok(rows
         .iter()
-        .map(crate::ssr::commerce::delivery_row)
+        .map(crate::ssr::downloads::delivery_row)
         .collect())
 }

@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::audit::{Entry, state};
 use crate::views::{StartedUploadView, UploadPurpose, UploadedView};
 
 /// Starts an upload of `size` bytes of `filename` for product `product` (its
@@ -44,23 +46,14 @@ pub async fn resume_upload(upload: String) -> Result<StartedUploadView, AppError
 /// to check now answers `processing`: follow it with `upload_outcome`.
 #[server(prefix = "/api", endpoint = "complete_upload", output = crate::codec::Answer)]
 pub async fn complete_upload(upload: String) -> Result<UploadedView, AppError> {
+    use futures_util::TryFutureExt;
     let (ctx, admin) = crate::ssr::admin().await?;
-    let done: UploadedView = ctx
-        .uploads
-        .complete(crate::ssr::parse_id(&upload)?)
-        .await?
-        .into();
-    let after = crate::ssr::audit::state(&done);
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "upload.complete",
-        format!("upload {upload}"),
-        None,
-        Some(after),
-    )
-    .await?;
-    Ok(done)
+    let completing = ctx.uploads.complete(crate::ssr::parse_id(&upload)?);
+    let completing = completing.map_ok(UploadedView::from);
+    ctx.audited(&admin, completing, |done| {
+        Entry::new("upload.complete", format!("upload {upload}")).after(state(done))
+    })
+    .await
 }
 
 /// What a completed upload became, `processing` while the background job is
@@ -78,14 +71,7 @@ pub async fn upload_outcome(upload: String) -> Result<UploadedView, AppError> {
 #[server(prefix = "/api", endpoint = "cancel_upload", output = crate::codec::Answer)]
 pub async fn cancel_upload(upload: String) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    ctx.uploads.cancel(crate::ssr::parse_id(&upload)?).await?;
-    crate::ssr::audit::record(
-        &ctx,
-        &admin,
-        "upload.cancel",
-        format!("upload {upload}"),
-        None,
-        None,
-    )
-    .await
+    let cancelling = ctx.uploads.cancel(crate::ssr::parse_id(&upload)?);
+    let entry = Entry::new("upload.cancel", format!("upload {upload}"));
+    ctx.audited(&admin, cancelling, |_| entry).await
 }

@@ -12,7 +12,7 @@ use crate::api::{BlockCustomer, ResendReceipt, SendSignInLink, admin_customer, a
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form_error::FormError;
 use crate::pages::admin_sales::DeliveryTable;
-use crate::views::{CustomerRowView, CustomerView};
+use crate::views::{BlockChange, CustomerRowView, CustomerView};
 
 /// `/admin/customers?q=…`.
 #[component]
@@ -181,7 +181,7 @@ fn CustomerDetails(customer: CustomerView) -> impl IntoView {
             })}
             <form class="form--inline" method="post" action=block>
                 <input type="hidden" name="customer" value=pid.clone()/>
-                <input type="hidden" name="action" value=if blocked { "unblock" } else { "block" }/>
+                <input type="hidden" name="action" value=if blocked { BlockChange::Unblock.as_str() } else { BlockChange::Block.as_str() }/>
                 {if blocked {
                     view! { <button class="button button--quiet" type="submit">"Unblock"</button> }.into_any()
                 } else {

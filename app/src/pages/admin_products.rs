@@ -11,7 +11,7 @@ use crate::api::{SetProductStatus, admin_product, admin_products};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::media_panel::MediaPanel;
 use crate::components::product_form::ProductForm;
-use crate::views::{AdminProductView, ProductFormView, ProductStatus};
+use crate::views::{AdminProductView, ProductStatus};
 
 /// The product list. Admins only.
 #[component]
@@ -77,14 +77,23 @@ fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>)
     }
 }
 
-/// A new product.
+/// A new product (admins only, like every page here: the blank form comes
+/// from the server).
 #[component]
 pub fn NewProductPage() -> impl IntoView {
+    let blank = Resource::new(|| (), |()| admin_product(String::new()));
     view! {
         <Title text="New product"/>
         <div class="container">
             <h1 class="page-title">"New product"</h1>
-            <ProductForm initial=ProductFormView::blank()/>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match blank.await {
+                        Ok(initial) => view! { <ProductForm initial/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </div>
     }
 }

@@ -19,7 +19,8 @@ use crate::components::form_error::FormError;
 use crate::forms::typed;
 use crate::pages::orders::Receipt;
 use crate::views::{
-    ActivationView, AdminOrderView, DeliveryRowView, OrderStatus, PaymentEventView,
+    ActivationView, AdminOrderView, DeliveryRowView, DiscountKind, OrderStatus, PaymentEventView,
+    PurchaseChange,
 };
 
 /// `/admin/orders?q=…&status=…`.
@@ -200,11 +201,11 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
                         </ul>
                         {free(None, format!("Reset all activations of {title}"))}
                     });
-                    let form = |action: &'static str, label: String, amount: Option<&'static str>, quiet: bool| view! {
+                    let form = |action: PurchaseChange, label: String, amount: Option<&'static str>, quiet: bool| view! {
                         <form class="form--inline" method="post" action=adjust>
                             <input type="hidden" name="order" value=order_pid.clone()/>
                             <input type="hidden" name="entitlement" value=entitlement.clone()/>
-                            <input type="hidden" name="action" value=action/>
+                            <input type="hidden" name="action" value=action.as_str()/>
                             {amount.map(|default| view! {
                                 <input class="cart__quantity" name="amount" type="number" min="1" value=default aria-label=label.clone()/>
                             })}
@@ -214,12 +215,12 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
                     view! {
                         <div class="access">
                             <h3>{title.clone()}</h3>
-                            {form("downloads", format!("Add downloads to {title}"), Some("5"), true)}
-                            {form("days", format!("Extend access to {title} by days"), Some("30"), true)}
+                            {form(PurchaseChange::Downloads, format!("Add downloads to {title}"), Some("5"), true)}
+                            {form(PurchaseChange::Days, format!("Extend access to {title} by days"), Some("30"), true)}
                             {if revoked {
-                                form("restore", format!("Restore {title}"), None, true)
+                                form(PurchaseChange::Restore, format!("Restore {title}"), None, true)
                             } else {
-                                form("revoke", format!("Revoke {title}"), None, false)
+                                form(PurchaseChange::Revoke, format!("Revoke {title}"), None, false)
                             }}
                             {activations}
                         </div>
@@ -385,8 +386,8 @@ pub fn AdminDiscountsPage() -> impl IntoView {
                     <input id="code" name="code" required autocomplete="off" value=kept("code")/>
                     <fieldset>
                         <legend>"Takes off"</legend>
-                        <label><input type="radio" name="kind" value="percent" checked=kept("kind").is_none_or(|k| k == "percent")/> "a percentage"</label>
-                        <label><input type="radio" name="kind" value="amount" checked=kept("kind").is_some_and(|k| k == "amount")/> "an amount"</label>
+                        <label><input type="radio" name="kind" value=DiscountKind::Percent.as_str() checked=kept("kind").is_none_or(|k| k == DiscountKind::Percent.as_str())/> "a percentage"</label>
+                        <label><input type="radio" name="kind" value=DiscountKind::Amount.as_str() checked=kept("kind").is_some_and(|k| k == DiscountKind::Amount.as_str())/> "an amount"</label>
                     </fieldset>
                     <label for="value">"Percentage or amount"</label>
                     <input id="value" name="value" required inputmode="decimal" value=kept("value")/>
@@ -394,9 +395,9 @@ pub fn AdminDiscountsPage() -> impl IntoView {
                     <input id="currency" name="currency" placeholder="USD" maxlength="3" value=kept("currency")/>
                     <label for="product">"Only for the product with slug (empty: everything)"</label>
                     <input id="product" name="product" value=kept("product")/>
-                    <label for="valid_from">"Valid from (UTC, optional)"</label>
+                    <label for="valid_from">"Valid from (store time, optional)"</label>
                     <input id="valid_from" name="valid_from" type="datetime-local" value=kept("valid_from")/>
-                    <label for="valid_until">"Valid until (UTC, optional)"</label>
+                    <label for="valid_until">"Valid until (store time, optional)"</label>
                     <input id="valid_until" name="valid_until" type="datetime-local" value=kept("valid_until")/>
                     <label for="max_redemptions">"Redemptions allowed (empty: any number)"</label>
                     <input id="max_redemptions" name="max_redemptions" type="number" min="1" value=kept("max_redemptions")/>
@@ -472,7 +473,7 @@ pub(crate) fn DeliveryTable(rows: Vec<DeliveryRowView>, with_buyer: bool) -> imp
                         {with_buyer.then(|| view! { <td>{r.buyer}</td> })}
                         <td>{r.product}</td>
                         <td>{r.file} " (v" {r.version} ")"</td>
-                        <td>{r.kind} {(!r.counted).then_some(" (not counted)")}</td>
+                        <td>{r.kind.as_str()} {(!r.counted).then_some(" (not counted)")}</td>
                         <td>{r.ip}</td>
                     </tr>
                 }).collect_view()}

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{DeactivateInstance, Download, confirm_checkout, library, receipt};
 use crate::components::error_notice::ErrorNotice;
-use crate::views::{LibraryItemView, LibraryView, OrderStatus, ReceiptView};
+use crate::views::{LibraryItemView, LibraryView, MediaKind, OrderStatus, ReceiptView};
 use leptos::server_fn::ServerFn;
 
 /// `/checkout/done?session=…`: "confirming payment…" until the payment is
@@ -181,7 +181,7 @@ fn Library(owned: LibraryView) -> impl IntoView {
         .or(owned.player_error)
         .map(|message| view! { <p class="form__error" role="alert">{message}</p> });
     let player = owned.player.map(|player| {
-        let media = if player.kind == "video" {
+        let media = if player.kind == MediaKind::Video {
             view! { <video controls preload="metadata" src=player.url></video> }.into_any()
         } else {
             view! { <audio controls preload="metadata" src=player.url></audio> }.into_any()

@@ -14,7 +14,7 @@ pub fn device_views(
         .map(|session| DeviceView {
             device: browser_name(session.user_agent.as_deref().unwrap_or_default()),
             ip: session.ip.unwrap_or_else(|| "unknown".to_owned()),
-            signed_in: session.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            signed_in: super::when(session.created_at),
             current: current == Some(session.id_hash.as_str()),
         })
         .collect()

@@ -1,5 +1,7 @@
-//! Recording admin actions in the audit log, from the server functions that
-//! do them: one entry per action, after it succeeded.
+//! The audit log from the app's side. Every admin action that changes
+//! something goes through [`AppContext::audited`], the one place entries are
+//! written: the action runs, and once it succeeded its [`Entry`] is recorded.
+//! Also the log's filters and rows for its page.
 
 use domain::entities::user;
 use serde::Serialize;
@@ -7,19 +9,69 @@ use serde::Serialize;
 use super::{AppContext, internal};
 use crate::error::AppError;
 
-/// Appends `action` on `subject` by `admin`, with the states before and after.
-pub async fn record(
-    ctx: &AppContext,
-    admin: &user::Model,
-    action: &str,
-    subject: impl Into<String>,
+/// An admin action as the log keeps it: what was done (`order.refund`), to
+/// what (`order DL-7K3M9Q2X`), and the states before and after.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    action: String,
+    subject: String,
     before: Option<String>,
     after: Option<String>,
-) -> Result<(), AppError> {
-    let mut entry = domain::audit::Action::new(action, subject);
-    entry.before = before;
-    entry.after = after;
-    ctx.audit.record(admin, entry).await.map_err(internal)
+}
+
+impl Entry {
+    /// `action` done to `subject`, with no state recorded yet.
+    pub fn new(action: impl Into<String>, subject: impl Into<String>) -> Self {
+        Self {
+            action: action.into(),
+            subject: subject.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The state before, in words or as JSON ([`state`]), when there was one.
+    pub fn before(self, state: impl Into<Option<String>>) -> Self {
+        Self {
+            before: state.into(),
+            ..self
+        }
+    }
+
+    /// The state after, in words or as JSON ([`state`]).
+    pub fn after(self, state: impl Into<Option<String>>) -> Self {
+        Self {
+            after: state.into(),
+            ..self
+        }
+    }
+}
+
+impl AppContext {
+    /// Does `admin`'s `action` and, once it succeeded, records the entry
+    /// `entry` makes of its result. A refused action records nothing.
+    pub async fn audited<T, E>(
+        &self,
+        admin: &user::Model,
+        action: impl Future<Output = Result<T, E>>,
+        entry: impl FnOnce(&T) -> Entry,
+    ) -> Result<T, AppError>
+    where
+        AppError: From<E>,
+    {
+        let done = action.await?;
+        let Entry {
+            action,
+            subject,
+            before,
+            after,
+        } = entry(&done);
+        let mut recorded = domain::audit::Action::new(&action, subject);
+        recorded.before = before;
+        recorded.after = after;
+        self.audit.record(admin, recorded).await.map_err(internal)?;
+        Ok(done)
+    }
 }
 
 /// The admin's filters on the log; days as `YYYY-MM-DD`, `until` included.
@@ -30,7 +82,7 @@ pub fn filter(
     from: Option<String>,
     until: Option<String>,
 ) -> domain::audit::Filter {
-    let (from, until) = super::commerce::utc_days(from, until);
+    let (from, until) = super::store_days(from, until);
     domain::audit::Filter {
         action,
         actor,
@@ -42,7 +94,7 @@ pub fn filter(
 
 pub fn entry_view(entry: &domain::entities::audit_entry::Model) -> crate::views::AuditEntryView {
     crate::views::AuditEntryView {
-        at: entry.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        at: super::store_time::when_exactly(entry.created_at),
         actor: entry.actor_email.clone(),
         action: entry.action.clone(),
         subject: entry.subject.clone(),

@@ -5,9 +5,12 @@ use domain::customers::CustomerRow;
 use domain::entities::user;
 
 use super::AppContext;
-use super::commerce::{access_words, activation_view, delivery_row, order_row};
+use super::audit::Entry;
+use super::downloads::delivery_row;
+use super::library::{access_words, activation_view};
+use super::sales::order_row;
 use crate::error::AppError;
-use crate::views::{CustomerRowView, CustomerView, PurchaseView};
+use crate::views::{BlockChange, CustomerRowView, CustomerView, PurchaseView};
 
 /// The most orders and downloads a customer's page lists.
 const SHOWN: u64 = 50;
@@ -17,12 +20,9 @@ pub fn row_view(row: &CustomerRow) -> CustomerRowView {
     CustomerRowView {
         customer: row.user.pid.to_string(),
         email: row.user.email.clone(),
-        joined: row.user.created_at.format("%Y-%m-%d").to_string(),
+        joined: super::store_time::day_of(row.user.created_at),
         verified: row.user.is_verified(),
-        blocked: row
-            .user
-            .blocked_at
-            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        blocked: row.user.blocked_at.map(super::when),
         orders: row.orders,
         spent: if spent.is_empty() {
             "—".to_owned()
@@ -78,19 +78,16 @@ pub async fn detail(ctx: &AppContext, pid: &str) -> Result<CustomerView, AppErro
     })
 }
 
-/// `block` or `unblock`, as the customer page's buttons send it.
-pub fn block_asked(action: &str) -> Result<bool, AppError> {
-    match action {
-        "block" => Ok(true),
-        "unblock" => Ok(false),
-        _ => Err(AppError::Validation("Unknown change.".into())),
-    }
-}
-
-/// The account's state before and after, for the audit log.
-pub fn block_states(before: &user::Model, block: bool) -> (Option<String>, Option<String>) {
-    let state = |blocked: bool| Some(if blocked { "blocked" } else { "active" }.to_owned());
-    (state(before.is_blocked()), state(block))
+/// The audit entry of `action`: the account's state before and after.
+pub fn block_entry(action: BlockChange, before: &user::Model) -> Entry {
+    let block = action == BlockChange::Block;
+    let state = |blocked: bool| if blocked { "blocked" } else { "active" }.to_owned();
+    Entry::new(
+        format!("customer.{}", action.as_str()),
+        format!("customer {}", before.email),
+    )
+    .before(state(before.is_blocked()))
+    .after(state(block))
 }
 
 /// Where an admin goes once a receipt is sent again: back to the customer's

@@ -10,11 +10,12 @@ use crate::views::{ChartView, DashboardView, FigureView, PointView, TickView, To
 /// The range and currency asked for (`?range=7d`, or `custom` with `from`
 /// and `until` days; `currency=EUR`). The last seven days by default.
 pub fn asked(
-    range: Option<&str>,
-    from: Option<&str>,
-    until: Option<&str>,
-    currency: Option<&str>,
+    range: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+    currency: Option<String>,
 ) -> Result<(Range, Option<Currency>), AppError> {
+    let (range, from, until) = (range.as_deref(), from.as_deref(), until.as_deref());
     // Dates a store can have sold on; others are typos (and would not fit
     // the arithmetic).
     let day = |value: Option<&str>, name: &str| {
@@ -33,7 +34,7 @@ pub fn asked(
         "custom" => Range::Custom(day(from, "first")?, day(until, "last")?),
         _ => return Err(AppError::Validation("Unknown range.".into())),
     };
-    let currency = match currency.map(str::trim).filter(|c| !c.is_empty()) {
+    let currency = match currency.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(code) => Some(
             code.parse()
                 .map_err(|_| AppError::Validation("Unknown currency.".into()))?,

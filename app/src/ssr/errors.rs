@@ -4,8 +4,15 @@
 //! are logged with the request id and never sent.
 
 use domain::accounts::AccountError;
+use domain::carts::CartError;
 use domain::catalog::CatalogError;
+use domain::delivery::DeliveryError;
+use domain::discounts::DiscountError;
 use domain::gallery::GalleryError;
+use domain::grants::GrantError;
+use domain::licenses::LicenseError;
+use domain::orders::OrderError;
+use domain::payments::PaymentsError;
 use domain::product_files::FilesError;
 use domain::products::EditorError;
 use domain::uploads::UploadError;
@@ -104,5 +111,81 @@ impl From<FilesError> for AppError {
             FilesError::NoSuchProduct | FilesError::NoSuchFile => Self::NotFound,
             other => internal(other),
         }
+    }
+}
+
+impl From<CartError> for AppError {
+    fn from(err: CartError) -> Self {
+        match err {
+            CartError::NotForSale | CartError::NotInCart => Self::NotFound,
+            CartError::Db(err) => internal(err),
+            other => Self::Validation(other.to_string()),
+        }
+    }
+}
+
+impl From<DiscountError> for AppError {
+    fn from(err: DiscountError) -> Self {
+        Self::Validation(err.to_string())
+    }
+}
+
+impl From<OrderError> for AppError {
+    fn from(err: OrderError) -> Self {
+        match err {
+            OrderError::NotFound => Self::NotFound,
+            OrderError::Db(err) => internal(err),
+            OrderError::PaymentUnavailable => Self::Unavailable(err.to_string()),
+            OrderError::Discount(_)
+            | OrderError::Refund(_)
+            | OrderError::Blocked
+            | OrderError::NotPaid(_) => Self::Conflict(err.to_string()),
+            other => Self::Validation(other.to_string()),
+        }
+    }
+}
+
+impl From<DeliveryError> for AppError {
+    fn from(err: DeliveryError) -> Self {
+        use DeliveryError as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::NotYours => Self::Forbidden,
+            E::Refunded
+            | E::Revoked
+            | E::AccessEnded(_)
+            | E::NoDownloadsLeft(_)
+            | E::NotStreamable => Self::Conflict(err.to_string()),
+            E::Db(err) => internal(err),
+        }
+    }
+}
+
+impl From<LicenseError> for AppError {
+    fn from(err: LicenseError) -> Self {
+        use LicenseError as E;
+        match err {
+            E::NotActivated | E::Invalid => Self::NotFound,
+            E::Db(err) => internal(err),
+            other => Self::Conflict(other.to_string()),
+        }
+    }
+}
+
+impl From<GrantError> for AppError {
+    fn from(err: GrantError) -> Self {
+        use GrantError as E;
+        match err {
+            E::NotFound => Self::NotFound,
+            E::Db(err) => internal(err),
+            other => Self::Validation(other.to_string()),
+        }
+    }
+}
+
+impl From<PaymentsError> for AppError {
+    /// The payment provider's (or its sandbox's) failure is internal.
+    fn from(err: PaymentsError) -> Self {
+        internal(err)
     }
 }

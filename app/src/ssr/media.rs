@@ -1,13 +1,15 @@
-//! Upload, gallery and file-version results turned into views.
+//! Upload, gallery and file-version results turned into views, and a
+//! product's files and images gathered for the editor.
 
 use domain::gallery::GalleryImage;
 use domain::product_files::FileVersion;
 use domain::uploads::{Completed, Completion, StartedUpload, UploadState};
 
+use super::AppContext;
 use crate::error::AppError;
 use crate::views::{
-    AdminFileView, AdminImageView, PartUrlView, StartedUploadView, UploadedView, format_name,
-    human_size,
+    AdminFileView, AdminImageView, AdminMediaView, PartUrlView, StartedUploadView, UploadedView,
+    format_name, human_size,
 };
 
 impl From<StartedUpload> for StartedUploadView {
@@ -80,7 +82,7 @@ impl From<FileVersion> for AdminFileView {
             version: file.version,
             current: version.current,
             sha256: file.sha256,
-            uploaded_at: file.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            uploaded_at: super::when(file.created_at),
             name: file.filename,
         }
     }
@@ -96,4 +98,14 @@ impl From<GalleryImage> for AdminImageView {
             height: item.image.height,
         }
     }
+}
+
+/// Every stored file version and every image of product `product`.
+pub async fn of_product(ctx: &AppContext, product: uuid::Uuid) -> Result<AdminMediaView, AppError> {
+    let files = ctx.files.versions(product).await?;
+    let images = ctx.gallery.of_product(product).await?;
+    Ok(AdminMediaView {
+        files: files.into_iter().map(Into::into).collect(),
+        images: images.into_iter().map(Into::into).collect(),
+    })
 }

@@ -7,7 +7,7 @@ use super::{internal, public};
 use crate::error::AppError;
 use crate::views::UserView;
 
-use domain::sessions::{DEVICE_KEY, USER_KEY as USER};
+use domain::sessions::{DEVICE_KEY, SEEN_KEY, USER_KEY as USER};
 
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
@@ -17,11 +17,32 @@ async fn session() -> Result<Session, AppError> {
 /// counts as signed out.
 pub async fn signed_in() -> Result<Option<user::Model>, AppError> {
     let session = session().await?;
-    let Some(pid) = session.get::<uuid::Uuid>(USER).await.map_err(internal)? else {
+    let pid = session.get::<uuid::Uuid>(USER).await.map_err(internal)?;
+    keep_alive(&session).await?;
+    let Some(pid) = pid else {
         return Ok(None);
     };
     let user = public()?.accounts.by_pid(pid).await?;
     Ok(user.filter(|u| !u.is_blocked()))
+}
+
+/// Keeps a session in use alive: on the first request of each day it is
+/// saved again, so its 14 days start over and the browser gets a fresh
+/// cookie; other requests write nothing.
+async fn keep_alive(session: &Session) -> Result<(), AppError> {
+    // No id once read: there was no session, or it has ended.
+    if session.id().is_none() {
+        return Ok(());
+    }
+    let today = chrono::Utc::now().date_naive();
+    let seen = session
+        .get::<chrono::NaiveDate>(SEEN_KEY)
+        .await
+        .map_err(internal)?;
+    if seen != Some(today) {
+        session.insert(SEEN_KEY, today).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// The signed-in user, or 401.
@@ -56,7 +77,9 @@ pub async fn start(user: &user::Model) -> Result<(), AppError> {
     };
     session.insert(DEVICE_KEY, device).await.map_err(internal)?;
     session.insert(USER, user.pid).await.map_err(internal)?;
-    super::commerce::merge_cart_into(user).await
+    let today = chrono::Utc::now().date_naive();
+    session.insert(SEEN_KEY, today).await.map_err(internal)?;
+    super::cart::merge_cart_into(user).await
 }
 
 /// The device a session signed in from, as the session store reads it.

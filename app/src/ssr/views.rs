@@ -94,7 +94,7 @@ impl From<&domain::entities::mail::Model> for OutboxMailView {
             subject: mail.subject.clone(),
             status: mail.status,
             attempts: mail.attempts,
-            created_at: mail.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            created_at: super::when(mail.created_at),
             text: mail.text_body.clone(),
         }
     }

@@ -217,11 +217,53 @@ impl ProductFormView {
 /// An entry of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntryView {
-    /// When, UTC.
+    /// When, on the store's clock.
     pub at: String,
     pub actor: String,
     pub action: String,
     pub subject: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+/// What an admin changes on one purchase from its order page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PurchaseChange {
+    /// More downloads (by the form's amount).
+    Downloads,
+    /// More days of access (by the form's amount).
+    Days,
+    Revoke,
+    Restore,
+}
+
+impl PurchaseChange {
+    /// The form value and wire name: `downloads`, `days`, `revoke`, `restore`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Downloads => "downloads",
+            Self::Days => "days",
+            Self::Revoke => "revoke",
+            Self::Restore => "restore",
+        }
+    }
+}
+
+/// Blocking a customer, or lifting it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockChange {
+    Block,
+    Unblock,
+}
+
+impl BlockChange {
+    /// The form value and wire name: `block`, `unblock`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Block => "block",
+            Self::Unblock => "unblock",
+        }
+    }
 }

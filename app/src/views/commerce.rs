@@ -2,6 +2,8 @@
 //! orders, discount codes and payment events.
 
 use serde::{Deserialize, Serialize};
+pub use types::delivery::{DeliveryKind, MediaKind};
+pub use types::discount::DiscountKind;
 pub use types::order::OrderStatus;
 
 /// The cart as its page shows it; amounts formatted.
@@ -86,7 +88,7 @@ pub struct DeliveryRowView {
     pub product: String,
     pub file: String,
     pub version: i32,
-    pub kind: String,
+    pub kind: DeliveryKind,
     pub counted: bool,
     pub ip: String,
 }
@@ -143,8 +145,8 @@ pub struct LibraryFileView {
     pub version: i32,
     /// A newer version came after the purchase.
     pub updated: bool,
-    /// `audio` or `video` when it plays in the page.
-    pub plays_as: Option<String>,
+    /// The player it plays in on the page, when it plays there.
+    pub plays_as: Option<MediaKind>,
 }
 
 /// A file playing in the library.
@@ -152,8 +154,7 @@ pub struct LibraryFileView {
 pub struct PlayerView {
     pub title: String,
     pub url: String,
-    /// `audio` or `video`.
-    pub kind: String,
+    pub kind: MediaKind,
 }
 
 /// What a minted download gives the page.
@@ -240,12 +241,12 @@ pub struct DiscountView {
     pub active: bool,
 }
 
-/// The discount code form as posted: every field as typed. `kind` is
-/// `percent` or `amount`; dates are `YYYY-MM-DDTHH:MM` in UTC.
+/// The discount code form as posted: every field as typed but the kind;
+/// dates are `YYYY-MM-DDTHH:MM` on the store's clock.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiscountFields {
     pub code: String,
-    pub kind: String,
+    pub kind: DiscountKind,
     pub value: String,
     #[serde(default)]
     pub currency: String,

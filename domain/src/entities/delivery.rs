@@ -1,6 +1,7 @@
 //! A download link minted or a stream started: the delivery log.
 
 use sea_orm::entity::prelude::*;
+pub use types::delivery::DeliveryKind;
 
 /// A row of `deliveries`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,8 +14,7 @@ pub struct Model {
     /// The version delivered.
     pub product_file_id: i64,
     pub filename: String,
-    /// `download` or `stream`.
-    pub kind: String,
+    pub kind: DeliveryKind,
     /// Whether it took one of the entitlement's downloads.
     pub counted: bool,
     pub ip: String,

@@ -47,8 +47,12 @@ pub async fn export(
     if let Err(refused) = admin_only(&state, &session).await {
         return refused.into_response();
     }
-    let filter =
-        app::ssr::commerce::log_filter(filters.product, filters.buyer, filters.from, filters.until);
+    let filter = app::ssr::downloads::log_filter(
+        filters.product,
+        filters.buyer,
+        filters.from,
+        filters.until,
+    );
     match state.app.delivery.log(&filter, MAX_ROWS).await {
         Ok(rows) => (
             [

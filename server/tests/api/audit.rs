@@ -1,6 +1,9 @@
 //! The audit log: each admin action writes one entry (who, what, the state
 //! before and after); entries are never changed or removed; admins only.
 
+mod catalog;
+mod sales;
+
 use crate::checkout::bought;
 use crate::helpers::{TestApp, on_both_databases};
 use sea_orm::ConnectionTrait;
@@ -9,6 +12,60 @@ use serde_json::Value;
 async fn entries(app: &TestApp, admin: &str, query: &[(&str, &str)]) -> Vec<Value> {
     let listed: Value = app.call_json("admin_audit", query, Some(admin)).await;
     listed.as_array().unwrap().clone()
+}
+
+/// An audit entry as the log shows it, less who and when.
+#[derive(Debug, PartialEq, Eq)]
+struct Entry {
+    action: String,
+    subject: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Entry {
+    fn new(action: &str, subject: &str, before: Option<&str>, after: Option<&str>) -> Self {
+        Self {
+            action: action.to_owned(),
+            subject: subject.to_owned(),
+            before: before.map(str::to_owned),
+            after: after.map(str::to_owned),
+        }
+    }
+}
+
+/// A state the log keeps as JSON, read back.
+fn json(state: Option<&String>) -> Value {
+    serde_json::from_str(state.expect("a state")).unwrap()
+}
+
+/// Does `function` once as the admin (`admin@example.com`) and checks that it
+/// wrote exactly one entry, naming that admin, and left the others as they
+/// were; answers the function's answer and the entry.
+async fn audited(
+    app: &TestApp,
+    admin: &str,
+    function: &str,
+    form: &[(&str, &str)],
+) -> (Value, Entry) {
+    let before = entries(app, admin, &[]).await;
+    let done = app.call(function, form, Some(admin)).await;
+    let status = done.status();
+    let answer = done.text().await.unwrap();
+    assert_eq!(status, 200, "{function}: {answer}");
+    let after = entries(app, admin, &[]).await;
+    assert_eq!(after.len(), before.len() + 1, "{function} wrote one entry");
+    assert_eq!(after[1..], before[..], "{function} changed no other entry");
+    let entry = &after[0];
+    assert_eq!(entry["actor"], "admin@example.com", "{function}");
+    let text = |field: &str| entry[field].as_str().map(str::to_owned);
+    let entry = Entry {
+        action: text("action").unwrap(),
+        subject: text("subject").unwrap(),
+        before: text("before"),
+        after: text("after"),
+    };
+    (serde_json::from_str(&answer).unwrap_or(Value::Null), entry)
 }
 
 /// A server function, its form, and the action it records.

@@ -132,6 +132,7 @@ on_both_databases!(
     a_cart_filled_signed_out_joins_the_account_and_one_currency_is_checked_out,
     forged_unsigned_and_stale_events_change_nothing,
     a_payment_whose_events_wait_through_a_restart_is_fulfilled_once,
+    the_success_page_fulfils_alone_and_the_late_events_change_nothing,
 );
 
 async fn a_guest_buys_pays_gets_the_goods_and_a_refund_takes_them_back(app: TestApp) {
@@ -633,15 +634,32 @@ async fn forged_unsigned_and_stale_events_change_nothing(app: TestApp) {
     );
 }
 
-async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once(app: TestApp) {
-    // The store runs again as an instance that serves the shop but runs no
-    // jobs: the payment's events stay queued in the sandbox.
+/// The store run again as an instance that serves the shop but runs no jobs,
+/// and an order `email` paid there: the payment's events stay queued in the
+/// sandbox. Answers that instance, the order and its checkout session.
+async fn paid_while_jobs_wait(app: TestApp, email: &str) -> (TestApp, order::Model, String) {
     let (data_dir, postgres) = app.stop().await;
-    let first =
+    let store =
         crate::helpers::spawn_app_in(data_dir, postgres, &[("DOWNLINK_RUN_JOBS", "false")]).await;
-    let (order, session) = placed(&first, "restart@example.com").await;
-    let url = format!("{}/sandbox/checkout/{session}", first.address);
-    assert_eq!(pay(&first, &url, "4242 4242 4242 4242").await.0, 303);
+    let (order, session) = placed(&store, email).await;
+    let url = format!("{}/sandbox/checkout/{session}", store.address);
+    assert_eq!(pay(&store, &url, "4242 4242 4242 4242").await.0, 303);
+    (store, order, session)
+}
+
+/// `app` stopped and started again over the same data, with its jobs: the
+/// queued events are delivered to it.
+async fn restarted_with_events(app: TestApp) -> TestApp {
+    let (data_dir, postgres) = app.stop().await;
+    let again = crate::helpers::spawn_app_in(data_dir, postgres, &[]).await;
+    again
+        .await_payment_events("checkout.session.completed", 1)
+        .await;
+    again
+}
+
+async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once(app: TestApp) {
+    let (first, order, session) = paid_while_jobs_wait(app, "restart@example.com").await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert!(
         first.payment_events().await.is_empty(),
@@ -654,11 +672,7 @@ async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once(app: Te
 
     // The store stops and starts again over the same data: the queue is
     // delivered to it.
-    let (data_dir, postgres) = first.stop().await;
-    let second = crate::helpers::spawn_app_in(data_dir, postgres, &[]).await;
-    second
-        .await_payment_events("checkout.session.completed", 1)
-        .await;
+    let second = restarted_with_events(first).await;
     assert_eq!(
         order_of(&second, "restart@example.com").await.status,
         OrderStatus::Paid
@@ -670,6 +684,35 @@ async fn a_payment_whose_events_wait_through_a_restart_is_fulfilled_once(app: Te
     assert_eq!(confirmed["status"], "paid");
     assert_eq!(entitlements(&second, order.id).await.len(), 1);
     assert_eq!(receipts_to(&second, "restart@example.com").await, 1);
+}
+
+async fn the_success_page_fulfils_alone_and_the_late_events_change_nothing(app: TestApp) {
+    // No jobs run: the payment's events stay queued in the sandbox, so only
+    // the success page can tell the store the order is paid.
+    let (first, order, session) = paid_while_jobs_wait(app, "alone@example.com").await;
+    let confirmed: Value = first
+        .call_json("confirm_checkout", &[("session", &session)], None)
+        .await;
+    assert_eq!(confirmed["status"], "paid");
+    assert!(
+        first.payment_events().await.is_empty(),
+        "paid without a single event"
+    );
+    assert_eq!(
+        order_of(&first, "alone@example.com").await.status,
+        OrderStatus::Paid
+    );
+    assert_eq!(entitlements(&first, order.id).await.len(), 1);
+    assert_eq!(receipts_to(&first, "alone@example.com").await, 1);
+
+    // The events arrive after a restart: recorded, and nothing is given twice.
+    let second = restarted_with_events(first).await;
+    assert_eq!(
+        order_of(&second, "alone@example.com").await.status,
+        OrderStatus::Paid
+    );
+    assert_eq!(entitlements(&second, order.id).await.len(), 1);
+    assert_eq!(receipts_to(&second, "alone@example.com").await, 1);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! filtered by the store's days, formulas defused, admins only.
 
 use crate::checkout::bought;
-use crate::helpers::{Backend, TestApp, spawn_app};
+use crate::helpers::{TestApp, on_both_databases};
 use chrono::{DateTime, Utc};
 use domain::entities::order::{self, OrderStatus};
 use sea_orm::{ActiveValue::Set, EntityTrait};
@@ -18,9 +18,9 @@ async fn export(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Res
     request.send().await.unwrap()
 }
 
-#[tokio::test]
-async fn a_hundred_thousand_orders_stream_out_and_periods_filter_them() {
-    let app = spawn_app(Backend::Sqlite).await;
+on_both_databases!(a_hundred_thousand_orders_stream_out_and_periods_filter_them);
+
+async fn a_hundred_thousand_orders_stream_out_and_periods_filter_them(app: TestApp) {
     let (bought, buyer) = bought(&app, "mono-icons", "=cmd@example.com").await;
     let db = app.db().await;
     // 100,000 more orders of that buyer, all on 10 January 2026 (UTC, the

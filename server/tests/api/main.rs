@@ -12,6 +12,7 @@ mod helpers;
 mod mailed_links;
 
 mod accounts;
+mod admin_only;
 mod analytics;
 mod audit;
 mod catalog;
@@ -36,5 +37,6 @@ mod security;
 mod sessions;
 mod smtp;
 mod storage;
+mod store_time;
 mod takeover;
 mod uploads;

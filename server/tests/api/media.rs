@@ -1,5 +1,5 @@
 //! Gallery images with thumbnails, file versions and their purge, stale
-//! uploads, and who may touch any of it.
+//! uploads (who may touch any of it: `admin_only`).
 
 use domain::clock::Clock;
 use domain::entities::{product_file, product_image};
@@ -337,41 +337,9 @@ async fn uploads_left_pending_for_a_day_are_aborted(app: TestApp) {
     assert_eq!(resumed.status(), 404, "the upload is gone");
 }
 
-async fn customers_cannot_touch_files_or_images(app: TestApp) {
-    let product = app.product_pid("night-rain").await;
-    let customer = app
-        .register("shopper@example.com", "a shopper passphrase")
-        .await;
-    let image = uuid::Uuid::now_v7().to_string();
-    for (function, args) in [
-        ("admin_media", vec![("product", product.as_str())]),
-        ("purge_old_versions", vec![("product", product.as_str())]),
-        ("remove_file", vec![("file", image.as_str())]),
-        (
-            "describe_image",
-            vec![("image", image.as_str()), ("alt", "x")],
-        ),
-        (
-            "move_image",
-            vec![("image", image.as_str()), ("position", "0")],
-        ),
-        ("remove_image", vec![("image", image.as_str())]),
-        ("resume_upload", vec![("upload", image.as_str())]),
-    ] {
-        let as_customer = app.call(function, &args, Some(&customer)).await;
-        assert_eq!(as_customer.status(), 403, "{function}");
-        assert_eq!(
-            app.call(function, &args, None).await.status(),
-            401,
-            "{function}"
-        );
-    }
-}
-
 on_both_databases!(
     an_uploaded_image_gets_thumbnails_that_decode_and_a_place_in_the_gallery,
     an_image_upload_must_be_a_readable_picture,
     old_file_versions_are_kept_until_purged,
     uploads_left_pending_for_a_day_are_aborted,
-    customers_cannot_touch_files_or_images,
 );

@@ -1,7 +1,7 @@
 use chrono::Utc;
 use domain::clock::Clock;
 use domain::entities::session;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait};
 use server::session_store::DbSessionStore;
 use std::collections::HashMap;
 use tower_sessions::cookie::time::{Duration, OffsetDateTime};
@@ -132,3 +132,43 @@ async fn a_session_ended_while_a_request_holds_it_stays_ended(app: TestApp) {
 }
 
 on_both_databases!(a_session_ended_while_a_request_holds_it_stays_ended);
+
+async fn a_session_in_use_is_renewed_once_a_day(app: TestApp) {
+    let cookie = app
+        .register("daily@example.com", "a daily passphrase")
+        .await;
+    let db = app.db().await;
+    let only_row = || async {
+        let rows = session::Entity::find().all(&db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        rows.into_iter().next().unwrap()
+    };
+    // As if the last request had been thirteen days ago: one day left, last
+    // seen back then.
+    let mut row = only_row().await;
+    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+    data[domain::sessions::SEEN_KEY] = serde_json::json!("2000-01-01");
+    let one_day_left = Utc::now() + chrono::Duration::days(1);
+    row.data = data.to_string();
+    row.expires_at = one_day_left;
+    let active: session::ActiveModel = row.into();
+    active.reset_all().update(&db).await.unwrap();
+
+    // The day's first request saves it for another 14 days and renews the
+    // cookie…
+    let first = app.call("current_user", &[], Some(&cookie)).await;
+    assert!(
+        crate::helpers::session_cookie(&first).is_some(),
+        "a fresh cookie"
+    );
+    let renewed = only_row().await.expires_at;
+    assert!(renewed > Utc::now() + chrono::Duration::days(13));
+    // …and the day's later requests write nothing.
+    let later = app.call("current_user", &[], Some(&cookie)).await;
+    assert!(crate::helpers::session_cookie(&later).is_none());
+    let user: serde_json::Value = later.json().await.unwrap();
+    assert_eq!(user["email"], "daily@example.com");
+    assert_eq!(only_row().await.expires_at, renewed);
+}
+
+on_both_databases!(a_session_in_use_is_renewed_once_a_day);
