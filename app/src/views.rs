@@ -178,9 +178,27 @@ pub fn format_name(content_type: &str, filename: &str) -> String {
     }
 }
 
+/// `n` of something in words: `1 admin`, `3 admins`, `0 admins`.
+pub fn count_of<N>(n: N, one: &str, many: &str) -> String
+where
+    N: Copy + PartialEq + From<u8> + std::fmt::Display,
+{
+    format!("{n} {}", if n == N::from(1) { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_thing_is_singular() {
+        assert_eq!(count_of(1, "admin", "admins"), "1 admin");
+        assert_eq!(count_of(0, "admin", "admins"), "0 admins");
+        assert_eq!(
+            count_of(2_usize, "old version", "old versions"),
+            "2 old versions"
+        );
+    }
 
     #[test]
     fn sizes_read_like_a_file_manager() {

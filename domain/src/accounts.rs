@@ -201,6 +201,18 @@ impl Accounts {
         }
     }
 
+    /// The account signed in on the live session whose id hashes to `id_hash`
+    /// (one query), and whether that session is due to be saved again
+    /// ([`crate::sessions::due_for_renewal`]).
+    pub async fn signed_in_on(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<(user::Model, bool)>, AccountError> {
+        let now = self.clock.now();
+        let found = crate::sessions::signed_in_on(&self.db, id_hash, now).await?;
+        Ok(found.map(|(user, ends)| (user, crate::sessions::due_for_renewal(ends, now))))
+    }
+
     /// The account with public id `pid`.
     pub async fn by_pid(&self, pid: Uuid) -> Result<Option<user::Model>, AccountError> {
         Ok(user::Entity::find()

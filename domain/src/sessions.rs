@@ -5,21 +5,23 @@
 //! mailed link proves the address of an account someone else may have opened.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entities::session;
+use crate::entities::{session, user};
 
 /// The session-data key holding the signed-in account's public id.
 pub const USER_KEY: &str = "user";
 /// The session-data key holding the device seen at sign-in
 /// (`{"agent": …, "ip": …}`).
 pub const DEVICE_KEY: &str = "device";
-/// The session-data key holding the last day the session was used: the first
-/// request of a day saves the session again (its inactivity timeout starts
-/// over), the others write nothing.
-pub const SEEN_KEY: &str = "seen";
+/// A session ends this long after its last use (saved again at most once a
+/// day: see [`due_for_renewal`]).
+pub const IDLE_LIFETIME: Duration = Duration::days(14);
 /// A session ends this long after it started, however active it is.
 pub const ABSOLUTE_LIFETIME: Duration = Duration::days(30);
 
@@ -27,6 +29,35 @@ pub const ABSOLUTE_LIFETIME: Duration = Duration::days(30);
 /// (the cookie value) is never stored.
 pub fn id_hash(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
+}
+
+/// Whether a session used now, due to end at `expires_at`, should be saved
+/// again for another [`IDLE_LIFETIME`]: once more than a day of it is gone, so
+/// an active session writes at most once a day.
+pub fn due_for_renewal(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    expires_at < now + IDLE_LIFETIME - Duration::days(1)
+}
+
+/// The account signed in on the live session whose id hashes to `id_hash`,
+/// and when that session ends: one query for both.
+pub async fn signed_in_on(
+    db: &impl ConnectionTrait,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(user::Model, DateTime<Utc>)>, DbErr> {
+    let on: RelationDef = session::Entity::belongs_to(user::Entity)
+        .from(session::Column::UserPid)
+        .to(user::Column::Pid)
+        .into();
+    let found = user::Entity::find()
+        .join(JoinType::InnerJoin, on.rev())
+        .filter(session::Column::IdHash.eq(id_hash))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .filter(session::Column::CreatedAt.gt(now - ABSOLUTE_LIFETIME))
+        .select_also(session::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(user, session)| Some((user, session?.expires_at))))
 }
 
 /// The live sessions of account `user`, newest first.
@@ -56,4 +87,19 @@ pub async fn end_for_user(
         delete = delete.filter(session::Column::IdHash.ne(keep));
     }
     Ok(delete.exec(db).await?.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_is_saved_again_once_a_day_of_it_has_gone() {
+        let now: DateTime<Utc> = "2026-12-01T12:00:00Z".parse().unwrap();
+        let fresh = now + IDLE_LIFETIME;
+        assert!(!due_for_renewal(fresh, now));
+        assert!(!due_for_renewal(fresh - Duration::hours(23), now));
+        assert!(due_for_renewal(fresh - Duration::hours(25), now));
+        assert!(due_for_renewal(now + Duration::minutes(1), now));
+    }
 }

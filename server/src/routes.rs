@@ -31,7 +31,7 @@ use crate::settings::Settings;
 use crate::startup::AppState;
 
 /// A session ends after this long without a request.
-const SESSION_LIFETIME: Duration = Duration::days(14);
+const SESSION_LIFETIME: Duration = Duration::days(domain::sessions::IDLE_LIFETIME.num_days());
 
 /// The whole application as one router; tests call it through real HTTP.
 pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Router {

@@ -3,8 +3,8 @@
 //! are visible to every server instance. Each row also says which account it is
 //! signed in to and from what device (read from the session's data), so an
 //! account's sessions can be listed and ended (`domain::sessions`). A session
-//! lasts 14 days from the last day it was used (saved again on the first
-//! request of each day) and at most 30 days from its start.
+//! lasts 14 days from its last use (saved again at most once a day:
+//! `domain::sessions::due_for_renewal`) and at most 30 days from its start.
 //! Expired sessions are deleted by a background task.
 
 use async_trait::async_trait;

@@ -79,7 +79,8 @@ pub async fn admin_audit(
     until: Option<String>,
 ) -> Result<Vec<AuditEntryView>, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let filter = crate::ssr::audit::filter(action, actor, subject, from, until);
+    let filter =
+        crate::ssr::audit::filter(ctx.dashboard.zone(), action, actor, subject, from, until);
     let entries = ctx.audit.list(&filter, 200).await?;
     Ok(entries.iter().map(crate::ssr::audit::entry_view).collect())
 }

@@ -24,8 +24,10 @@ pub async fn purge_old_versions(product: String) -> Result<usize, AppError> {
         .files
         .purge_old_versions(crate::ssr::parse_id(&product)?);
     ctx.audited(&admin, purging, |purged| {
-        Entry::new("file.purge", format!("product {product}"))
-            .after(format!("{purged} old versions deleted"))
+        Entry::new("file.purge", format!("product {product}")).after(format!(
+            "{} deleted",
+            crate::views::count_of(*purged, "old version", "old versions")
+        ))
     })
     .await
 }

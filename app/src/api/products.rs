@@ -17,7 +17,7 @@ pub async fn admin_products() -> Result<Vec<AdminProductView>, AppError> {
 #[server(prefix = "/api", endpoint = "admin_product", output = crate::codec::Answer)]
 pub async fn admin_product(product: String) -> Result<ProductFormView, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    if product.trim().is_empty() {
+    if product.is_empty() {
         return Ok(ProductFormView::blank());
     }
     let product = ctx.products.get(crate::ssr::parse_id(&product)?).await?;

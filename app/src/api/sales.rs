@@ -163,7 +163,8 @@ pub async fn admin_downloads(
     until: Option<String>,
 ) -> Result<Vec<crate::views::DeliveryRowView>, AppError> {
     let (ctx, _admin) = crate::ssr::admin().await?;
-    let filter = crate::ssr::downloads::log_filter(product, buyer, from, until);
+    let filter =
+        crate::ssr::downloads::log_filter(ctx.dashboard.zone(), product, buyer, from, until);
     let rows = ctx.delivery.log(&filter, 200).await?;
     Ok(rows
         .iter()

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{admin_dashboard, admin_overview};
 use crate::components::error_notice::ErrorNotice;
-use crate::views::{ChartView, DashboardView, FigureView};
+use crate::views::{ChartView, DashboardView, FigureView, count_of};
 
 /// The ranges offered as links.
 const RANGES: [(&str, &str); 4] = [
@@ -100,8 +100,10 @@ pub fn AdminPage() -> impl IntoView {
                     store.await.ok().map(|store| view! {
                         <p class="form__hint dashboard__store">
                             {format!(
-                                "{} products on sale · {} customers · {} admins",
-                                store.published_products, store.customers, store.admins
+                                "{} on sale · {} · {}",
+                                count_of(store.published_products, "product", "products"),
+                                count_of(store.customers, "customer", "customers"),
+                                count_of(store.admins, "admin", "admins"),
                             )}
                         </p>
                     })
@@ -259,11 +261,15 @@ pub(crate) fn SalesChart(chart: ChartView) -> impl IntoView {
                 <output class="chart__detail" aria-live="polite">{move || shown.get()}</output>
             </figcaption>
         </figure>
-        <table class="visually-hidden">
-            <caption>{title}</caption>
-            <tbody>
-                {summary.into_iter().map(|line| view! { <tr><td>{line}</td></tr> }).collect_view()}
-            </tbody>
-        </table>
+        // Hidden by a box of its own: a table grows to its content whatever
+        // width it is given, and would widen a phone's page.
+        <div class="visually-hidden">
+            <table>
+                <caption>{title}</caption>
+                <tbody>
+                    {summary.into_iter().map(|line| view! { <tr><td>{line}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }

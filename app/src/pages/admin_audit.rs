@@ -29,7 +29,7 @@ pub fn AdminAuditPage() -> impl IntoView {
         <Title text="Audit log"/>
         <div class="container">
             <h1 class="page-title">"Audit log"</h1>
-            <form class="form form--inline" method="get" action="/admin/audit">
+            <form class="form form--inline form--filters" method="get" action="/admin/audit">
                 <label for="action">"Action"</label>
                 <input id="action" name="action" placeholder="order.refund" value=move || get("action")/>
                 <label for="actor">"Admin"</label>

@@ -25,7 +25,7 @@ pub fn AdminCustomersPage() -> impl IntoView {
         <div class="container">
             <p><a href="/admin">"← Admin"</a></p>
             <h1 class="page-title">"Customers"</h1>
-            <form class="form form--inline" method="get" action="/admin/customers">
+            <form class="form form--inline form--filters" method="get" action="/admin/customers">
                 <label for="q">"Email or order number"</label>
                 <input id="q" name="q" type="search" value=q/>
                 <button class="button button--quiet" type="submit">"Search"</button>

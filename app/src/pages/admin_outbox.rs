@@ -20,26 +20,28 @@ pub fn AdminOutboxPage() -> impl IntoView {
                         Ok(mails) => view! {
                             <h1 class="page-title">"Outbox"</h1>
                             <p class="page-lead">{mails.len()} " most recent mails"</p>
-                            <table class="files__table outbox">
-                                <thead>
-                                    <tr><th scope="col">"To"</th><th scope="col">"Subject"</th><th scope="col">"Status"</th><th scope="col">"Queued"</th></tr>
-                                </thead>
-                                <tbody>
-                                    {mails.into_iter().map(|mail| view! {
-                                        <tr>
-                                            <td>{mail.to}</td>
-                                            <td>
-                                                <details>
-                                                    <summary>{mail.subject}</summary>
-                                                    <pre class="outbox__body">{mail.text}</pre>
-                                                </details>
-                                            </td>
-                                            <td>{mail.status.as_str()} " (" {mail.attempts} ")"</td>
-                                            <td>{mail.created_at}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll">
+                                <table class="files__table outbox">
+                                    <thead>
+                                        <tr><th scope="col">"To"</th><th scope="col">"Subject"</th><th scope="col">"Status"</th><th scope="col">"Queued"</th></tr>
+                                    </thead>
+                                    <tbody>
+                                        {mails.into_iter().map(|mail| view! {
+                                            <tr>
+                                                <td>{mail.to}</td>
+                                                <td>
+                                                    <details>
+                                                        <summary>{mail.subject}</summary>
+                                                        <pre class="outbox__body">{mail.text}</pre>
+                                                    </details>
+                                                </td>
+                                                <td>{mail.status.as_str()} " (" {mail.attempts} ")"</td>
+                                                <td>{mail.created_at}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

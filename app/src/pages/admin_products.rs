@@ -27,14 +27,16 @@ pub fn AdminProductsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match products.await {
                         Ok(products) => view! {
-                            <table class="files__table admin-products">
-                                <thead>
-                                    <tr><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr>
-                                </thead>
-                                <tbody>
-                                    {products.into_iter().map(|product| view! { <ProductRow product change/> }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll">
+                                <table class="files__table admin-products">
+                                    <thead>
+                                        <tr><th scope="col">"Product"</th><th scope="col">"Price"</th><th scope="col">"Status"</th><th scope="col">"Actions"</th></tr>
+                                    </thead>
+                                    <tbody>
+                                        {products.into_iter().map(|product| view! { <ProductRow product change/> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }

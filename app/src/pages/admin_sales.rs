@@ -38,7 +38,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
         <Title text="Orders"/>
         <div class="container">
             <h1 class="page-title">"Orders"</h1>
-            <form class="form form--inline" method="get" action="/admin/orders">
+            <form class="form form--inline form--filters" method="get" action="/admin/orders">
                 <label for="q">"Email or order number"</label>
                 <input id="q" name="q" type="search" value=q/>
                 <label for="status">"Status"</label>
@@ -52,7 +52,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
             </form>
             <details class="grant">
                 <summary>"Give a product to someone"</summary>
-                <form class="form form--inline" method="post" action=grant>
+                <form class="form form--inline form--filters" method="post" action=grant>
                     <label for="grant-email">"Email"</label>
                     <input id="grant-email" name="email" type="email" required/>
                     <label for="grant-product">"Product slug"</label>
@@ -66,20 +66,22 @@ pub fn AdminOrdersPage() -> impl IntoView {
                     match orders.await {
                         Ok(list) => view! {
                             <p class="page-lead">{list.total} " orders"</p>
-                            <table class="files__table orders">
-                                <thead><tr><th scope="col">"Order"</th><th scope="col">"Email"</th><th scope="col">"Status"</th><th scope="col" class="num">"Total"</th><th scope="col">"Placed"</th></tr></thead>
-                                <tbody>
-                                    {list.orders.into_iter().map(|o| view! {
-                                        <tr>
-                                            <td><a href=format!("/admin/orders/{}", o.order)>{o.number}</a></td>
-                                            <td>{o.email}</td>
-                                            <td>{o.status.label()}</td>
-                                            <td class="num">{o.total}</td>
-                                            <td>{o.placed}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll">
+                                <table class="files__table orders">
+                                    <thead><tr><th scope="col">"Order"</th><th scope="col">"Email"</th><th scope="col">"Status"</th><th scope="col" class="num">"Total"</th><th scope="col">"Placed"</th></tr></thead>
+                                    <tbody>
+                                        {list.orders.into_iter().map(|o| view! {
+                                            <tr>
+                                                <td><a href=format!("/admin/orders/{}", o.order)>{o.number}</a></td>
+                                                <td>{o.email}</td>
+                                                <td>{o.status.label()}</td>
+                                                <td class="num">{o.total}</td>
+                                                <td>{o.placed}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
@@ -259,20 +261,22 @@ fn OrderDetails(order: AdminOrderView) -> impl IntoView {
 fn Events(events: Vec<PaymentEventView>) -> impl IntoView {
     view! {
         <div class="table-scroll">
-        <table class="files__table events">
-            <thead><tr><th scope="col">"Event"</th><th scope="col">"Type"</th><th scope="col">"Object"</th><th scope="col">"Received"</th><th scope="col">"Processed"</th></tr></thead>
-            <tbody>
-                {events.into_iter().map(|e| view! {
-                    <tr>
-                        <td><code>{e.id}</code></td>
-                        <td>{e.kind}</td>
-                        <td><code>{e.object.unwrap_or_default()}</code></td>
-                        <td>{e.received}</td>
-                        <td>{e.processed.unwrap_or_else(|| "not acted on".to_owned())}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="files__table events">
+                <thead><tr><th scope="col">"Event"</th><th scope="col">"Type"</th><th scope="col">"Object"</th><th scope="col">"Received"</th><th scope="col">"Processed"</th></tr></thead>
+                <tbody>
+                    {events.into_iter().map(|e| view! {
+                        <tr>
+                            <td><code>{e.id}</code></td>
+                            <td>{e.kind}</td>
+                            <td><code>{e.object.unwrap_or_default()}</code></td>
+                            <td>{e.received}</td>
+                            <td>{e.processed.unwrap_or_else(|| "not acted on".to_owned())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
         </div>
     }
 }
@@ -299,26 +303,28 @@ pub fn AdminWebhooksPage() -> impl IntoView {
                                 None => view! { <p>"Stripe lists its deliveries in its dashboard (Developers → Webhooks)."</p> }.into_any(),
                                 Some(deliveries) => view! {
                                     <p class="page-lead">"The payment sandbox's attempts to deliver each event, newest first."</p>
-                                    <table class="files__table deliveries">
-                                        <thead><tr><th scope="col">"Event"</th><th scope="col">"To"</th><th scope="col">"Attempts"</th><th scope="col">"State"</th><th scope="col">"Last answer"</th><th scope="col"></th></tr></thead>
-                                        <tbody>
-                                            {deliveries.into_iter().map(|d| view! {
-                                                <tr>
-                                                    <td>{d.kind}<br/><code>{d.event}</code></td>
-                                                    <td><code>{d.url}</code></td>
-                                                    <td>{d.attempts}</td>
-                                                    <td>{d.state}</td>
-                                                    <td>{d.last}</td>
-                                                    <td>
-                                                        <form method="post" action=resend_path>
-                                                            <input type="hidden" name="delivery" value=d.delivery/>
-                                                            <button class="button button--quiet" type="submit">"Send again"</button>
-                                                        </form>
-                                                    </td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
+                                    <div class="table-scroll">
+                                        <table class="files__table deliveries">
+                                            <thead><tr><th scope="col">"Event"</th><th scope="col">"To"</th><th scope="col">"Attempts"</th><th scope="col">"State"</th><th scope="col">"Last answer"</th><th scope="col"></th></tr></thead>
+                                            <tbody>
+                                                {deliveries.into_iter().map(|d| view! {
+                                                    <tr>
+                                                        <td>{d.kind}<br/><code>{d.event}</code></td>
+                                                        <td><code>{d.url}</code></td>
+                                                        <td>{d.attempts}</td>
+                                                        <td>{d.state}</td>
+                                                        <td>{d.last}</td>
+                                                        <td>
+                                                            <form method="post" action=resend_path>
+                                                                <input type="hidden" name="delivery" value=d.delivery/>
+                                                                <button class="button button--quiet" type="submit">"Send again"</button>
+                                                            </form>
+                                                        </td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
                                 }.into_any(),
                             }}
                         }.into_any(),
@@ -350,30 +356,32 @@ pub fn AdminDiscountsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match codes.await {
                         Ok(codes) => view! {
-                            <table class="files__table discounts">
-                                <thead><tr><th scope="col">"Code"</th><th scope="col">"Off"</th><th scope="col">"For"</th><th scope="col">"Valid"</th><th scope="col">"Used"</th><th scope="col"></th></tr></thead>
-                                <tbody>
-                                    {codes.into_iter().map(|c| view! {
-                                        <tr>
-                                            <td><code>{c.code}</code></td>
-                                            <td>{c.off}</td>
-                                            <td>{c.applies_to}</td>
-                                            <td>{c.window}</td>
-                                            <td>{c.redemptions}</td>
-                                            <td>{if c.active {
-                                                view! {
-                                                    <form method="post" action=disable_path>
-                                                        <input type="hidden" name="discount" value=c.discount/>
-                                                        <button class="button button--quiet" type="submit">"Disable"</button>
-                                                    </form>
-                                                }.into_any()
-                                            } else {
-                                                "Disabled".into_any()
-                                            }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll">
+                                <table class="files__table discounts">
+                                    <thead><tr><th scope="col">"Code"</th><th scope="col">"Off"</th><th scope="col">"For"</th><th scope="col">"Valid"</th><th scope="col">"Used"</th><th scope="col"></th></tr></thead>
+                                    <tbody>
+                                        {codes.into_iter().map(|c| view! {
+                                            <tr>
+                                                <td><code>{c.code}</code></td>
+                                                <td>{c.off}</td>
+                                                <td>{c.applies_to}</td>
+                                                <td>{c.window}</td>
+                                                <td>{c.redemptions}</td>
+                                                <td>{if c.active {
+                                                    view! {
+                                                        <form method="post" action=disable_path>
+                                                            <input type="hidden" name="discount" value=c.discount/>
+                                                            <button class="button button--quiet" type="submit">"Disable"</button>
+                                                        </form>
+                                                    }.into_any()
+                                                } else {
+                                                    "Disabled".into_any()
+                                                }}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                     }
@@ -431,7 +439,7 @@ pub fn AdminDownloadsPage() -> impl IntoView {
         <Title text="Downloads"/>
         <div class="container">
             <h1 class="page-title">"Downloads"</h1>
-            <form class="form form--inline" method="get" action="/admin/downloads">
+            <form class="form form--inline form--filters" method="get" action="/admin/downloads">
                 <label for="product">"Product slug"</label>
                 <input id="product" name="product" value=move || get("product")/>
                 <label for="buyer">"Buyer"</label>

@@ -74,15 +74,17 @@ impl AppContext {
     }
 }
 
-/// The admin's filters on the log; days as `YYYY-MM-DD`, `until` included.
+/// The admin's filters on the log; days as `YYYY-MM-DD` in `tz` (the store's
+/// zone), `until` included.
 pub fn filter(
+    tz: domain::dashboard::Tz,
     action: Option<String>,
     actor: Option<String>,
     subject: Option<String>,
     from: Option<String>,
     until: Option<String>,
 ) -> domain::audit::Filter {
-    let (from, until) = super::store_days(from, until);
+    let (from, until) = super::store_days(from, until, tz);
     domain::audit::Filter {
         action,
         actor,

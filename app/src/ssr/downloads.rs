@@ -4,14 +4,16 @@
 use super::when;
 use crate::views::DeliveryRowView;
 
-/// The admin's log filters from the page's query (dates as `YYYY-MM-DD`, the store's days).
+/// The admin's log filters from the page's query (dates as `YYYY-MM-DD`,
+/// days in `tz`, the store's zone).
 pub fn log_filter(
+    tz: domain::dashboard::Tz,
     product: Option<String>,
     buyer: Option<String>,
     from: Option<String>,
     until: Option<String>,
 ) -> domain::delivery::LogFilter {
-    let (from, until) = super::store_days(from, until);
+    let (from, until) = super::store_days(from, until, tz);
     domain::delivery::LogFilter {
         product,
         buyer,

@@ -225,7 +225,10 @@ pub async fn reset_activations(
             }
             None => {
                 let freed = licenses.reset(super::parse_id(entitlement)?).await?;
-                format!("{freed} activations freed")
+                format!(
+                    "{} freed",
+                    crate::views::count_of(freed, "activation", "activations")
+                )
             }
         })
     };

@@ -1,48 +1,44 @@
 //! Who is signed in: the user's public id kept in the tower-sessions session.
 
 use domain::entities::user::{self, Role};
-use tower_sessions::Session;
+use tower_sessions::cookie::time::Duration;
+use tower_sessions::{Expiry, Session};
 
 use super::{internal, public};
 use crate::error::AppError;
 use crate::views::UserView;
 
-use domain::sessions::{DEVICE_KEY, SEEN_KEY, USER_KEY as USER};
+use domain::sessions::{DEVICE_KEY, USER_KEY as USER};
 
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
 
 /// The signed-in user, if any. A session whose account is gone or blocked
-/// counts as signed out.
+/// counts as signed out. One query finds the account through the id the
+/// browser sent; the session's own data is not read.
 pub async fn signed_in() -> Result<Option<user::Model>, AppError> {
     let session = session().await?;
-    let pid = session.get::<uuid::Uuid>(USER).await.map_err(internal)?;
-    keep_alive(&session).await?;
-    let Some(pid) = pid else {
+    // No id: no cookie, or a session ended or renamed during this request.
+    let Some(id) = session.id() else {
         return Ok(None);
     };
-    let user = public()?.accounts.by_pid(pid).await?;
-    Ok(user.filter(|u| !u.is_blocked()))
+    let hash = domain::sessions::id_hash(&id.to_string());
+    let Some((user, renew)) = public()?.accounts.signed_in_on(&hash).await? else {
+        return Ok(None);
+    };
+    if renew {
+        keep_alive(&session);
+    }
+    Ok((!user.is_blocked()).then_some(user))
 }
 
-/// Keeps a session in use alive: on the first request of each day it is
-/// saved again, so its 14 days start over and the browser gets a fresh
-/// cookie; other requests write nothing.
-async fn keep_alive(session: &Session) -> Result<(), AppError> {
-    // No id once read: there was no session, or it has ended.
-    if session.id().is_none() {
-        return Ok(());
-    }
-    let today = chrono::Utc::now().date_naive();
-    let seen = session
-        .get::<chrono::NaiveDate>(SEEN_KEY)
-        .await
-        .map_err(internal)?;
-    if seen != Some(today) {
-        session.insert(SEEN_KEY, today).await.map_err(internal)?;
-    }
-    Ok(())
+/// Keeps a session in use alive: saved again with a fresh 14 days and a
+/// renewed cookie. Asked for at most once a day per session; other requests
+/// write nothing.
+fn keep_alive(session: &Session) {
+    let idle = domain::sessions::IDLE_LIFETIME.num_seconds();
+    session.set_expiry(Some(Expiry::OnInactivity(Duration::seconds(idle))));
 }
 
 /// The signed-in user, or 401.
@@ -77,8 +73,6 @@ pub async fn start(user: &user::Model) -> Result<(), AppError> {
     };
     session.insert(DEVICE_KEY, device).await.map_err(internal)?;
     session.insert(USER, user.pid).await.map_err(internal)?;
-    let today = chrono::Utc::now().date_naive();
-    session.insert(SEEN_KEY, today).await.map_err(internal)?;
     super::cart::merge_cart_into(user).await
 }
 

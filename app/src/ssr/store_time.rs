@@ -33,16 +33,11 @@ pub fn day_of(at: DateTime<Utc>) -> String {
     shown(at, zone(), "%Y-%m-%d")
 }
 
-/// From the start of the store's day `from` to the end of its day `until`
-/// (`YYYY-MM-DD`); a missing or unreadable day leaves that side open.
+/// From the start of day `from` to the end of day `until` in `tz`, the
+/// store's zone (`YYYY-MM-DD`); a missing or unreadable day leaves that side
+/// open. The zone is passed in, not read from the request: the CSV routes
+/// filter by it too.
 pub fn store_days(
-    from: Option<String>,
-    until: Option<String>,
-) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
-    days_in(from, until, zone())
-}
-
-fn days_in(
     from: Option<String>,
     until: Option<String>,
     tz: Tz,
@@ -58,8 +53,8 @@ fn days_in(
 }
 
 /// A form's date and time (`2026-12-01T09:00`) on the store's clock; `None`
-/// when it cannot be read. A time skipped by daylight saving is read as the
-/// first one after the gap; one that happens twice, as the earlier.
+/// when it cannot be read. A time skipped by daylight saving is read an hour
+/// later (02:30 as 03:30); one that happens twice, as the earlier.
 pub fn read_local(text: &str) -> Option<DateTime<Utc>> {
     read_local_in(text, zone())
 }
@@ -90,7 +85,7 @@ mod tests {
         assert_eq!(day_of(moment), "2026-03-29");
         let day = || Some("2026-03-29".to_owned());
         assert_eq!(
-            store_days(day(), day()),
+            store_days(day(), day(), Tz::UTC),
             (
                 Some(at("2026-03-29T00:00:00Z")),
                 Some(at("2026-03-30T00:00:00Z"))
@@ -108,7 +103,7 @@ mod tests {
         // 29 March 2026: clocks go from 02:00 to 03:00, a 23-hour day.
         let day = || Some("2026-03-29".to_owned());
         assert_eq!(
-            days_in(day(), day(), berlin),
+            store_days(day(), day(), berlin),
             (
                 Some(at("2026-03-28T23:00:00Z")),
                 Some(at("2026-03-29T22:00:00Z"))
@@ -132,6 +127,6 @@ mod tests {
             Some(at("2026-12-01T08:00:00Z"))
         );
         assert_eq!(read_local_in("tomorrow", berlin), None);
-        assert_eq!(days_in(Some("soon".into()), None, berlin), (None, None));
+        assert_eq!(store_days(Some("soon".into()), None, berlin), (None, None));
     }
 }

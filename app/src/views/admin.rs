@@ -267,3 +267,27 @@ impl BlockChange {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_changes_travel_under_their_form_values() {
+        use PurchaseChange::*;
+        for change in [Downloads, Days, Revoke, Restore] {
+            let json = serde_json::to_string(&change).unwrap();
+            assert_eq!(json, format!("\"{}\"", change.as_str()));
+            assert_eq!(
+                serde_json::from_str::<PurchaseChange>(&json).unwrap(),
+                change
+            );
+        }
+        for change in [BlockChange::Block, BlockChange::Unblock] {
+            let json = serde_json::to_string(&change).unwrap();
+            assert_eq!(json, format!("\"{}\"", change.as_str()));
+            assert_eq!(serde_json::from_str::<BlockChange>(&json).unwrap(), change);
+        }
+        assert!(serde_json::from_str::<PurchaseChange>("\"delete\"").is_err());
+    }
+}

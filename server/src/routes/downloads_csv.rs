@@ -48,6 +48,7 @@ pub async fn export(
         return refused.into_response();
     }
     let filter = app::ssr::downloads::log_filter(
+        state.app.dashboard.zone(),
         filters.product,
         filters.buyer,
         filters.from,

@@ -6,8 +6,9 @@ use crate::checkout::bought;
 use crate::helpers::{Backend, spawn_app_with};
 use chrono::{DateTime, Utc};
 use domain::dashboard::Tz;
-use domain::entities::{audit_entry, discount_code};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use domain::entities::delivery::{self, DeliveryKind};
+use domain::entities::{audit_entry, discount_code, entitlement, product_file};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 fn in_berlin(at: DateTime<Utc>, format: &str) -> String {
@@ -87,4 +88,57 @@ async fn admin_pages_show_and_read_times_on_the_stores_clock() {
     let after = berlin_day.succ_opt().unwrap().to_string();
     assert!(logged(before.clone(), before).await.is_empty());
     assert!(logged(after.clone(), after).await.is_empty());
+
+    // A download at 00:30 on 11 January in Berlin (23:30 on the 10th in UTC):
+    // the downloads page and its CSV both file it under the 11th.
+    let db = app.db().await;
+    let purchase = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let file = product_file::Entity::find()
+        .filter(product_file::Column::ProductId.eq(purchase.product_id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    delivery::Entity::insert(delivery::ActiveModel {
+        entitlement_id: Set(purchase.id),
+        user_id: Set(order.user_id),
+        product_file_id: Set(file.id),
+        filename: Set(file.filename.clone()),
+        kind: Set(DeliveryKind::Download),
+        counted: Set(true),
+        ip: Set("192.0.2.1".into()),
+        user_agent: Set("a test".into()),
+        created_at: Set("2026-01-10T23:30:00Z".parse().unwrap()),
+        ..Default::default()
+    })
+    .exec(&db)
+    .await
+    .unwrap();
+    for (day, expected) in [("2026-01-10", 0), ("2026-01-11", 1)] {
+        let form = [("from", day), ("until", day)];
+        let rows: Value = app.call_json("admin_downloads", &form, Some(&admin)).await;
+        assert_eq!(rows.as_array().unwrap().len(), expected, "page, {day}");
+        if expected == 1 {
+            assert_eq!(rows[0]["at"], "2026-01-11 00:30 CET");
+        }
+        let csv = app
+            .client
+            .get(format!(
+                "{}/admin/downloads.csv?from={day}&until={day}",
+                app.address
+            ))
+            .header("cookie", format!("downlink_session={admin}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.lines().count(), 1 + expected, "CSV, {day}: {csv}");
+    }
 }

@@ -145,7 +145,7 @@ async fn each_catalog_change_writes_one_entry_with_its_subject_and_states(app: T
     let subject = format!("product {product}");
     assert_eq!(
         purge,
-        Entry::new("file.purge", &subject, None, Some("1 old versions deleted"))
+        Entry::new("file.purge", &subject, None, Some("1 old version deleted"))
     );
     let media: Value = app
         .call_json("admin_media", &[("product", &product)], Some(&admin))

@@ -104,12 +104,7 @@ async fn each_sale_and_customer_action_writes_one_entry_with_its_subject_and_sta
     let (_, reset) = audited(&app, &admin, "reset_activations", &purchase_form).await;
     assert_eq!(
         reset,
-        Entry::new(
-            "license.reset",
-            &purchase,
-            None,
-            Some("1 activations freed")
-        )
+        Entry::new("license.reset", &purchase, None, Some("1 activation freed"))
     );
     let desktop = activate(&app, key, "desktop").await;
     let mut one = purchase_form.to_vec();
