@@ -38,6 +38,11 @@ pub enum DeliveryError {
     NotFound,
     #[error("This purchase belongs to someone else.")]
     NotYours,
+    /// The account's address is not proven: what an account opened with
+    /// someone else's address holds is not handed to whoever typed its
+    /// password (the library shows nothing either).
+    #[error("Confirm your email address first: follow the link we mailed you.")]
+    Unproven,
     #[error("This purchase was refunded; its files are no longer available.")]
     Refunded,
     #[error("Access to this purchase was withdrawn.")]
@@ -180,6 +185,9 @@ impl Delivery {
         entitlement: Uuid,
         file: Uuid,
     ) -> Result<Minted, DeliveryError> {
+        if !who.user.is_verified() {
+            return Err(DeliveryError::Unproven);
+        }
         let (done, answer) = oneshot::channel();
         let job = Job {
             caller: who.into(),
@@ -222,6 +230,9 @@ impl Delivery {
         entitlement: Uuid,
         file: Uuid,
     ) -> Result<String, DeliveryError> {
+        if !who.user.is_verified() {
+            return Err(DeliveryError::Unproven);
+        }
         let now = self.clock.now();
         let txn = begin_write(&self.db).await?;
         let (granted, file) = self.open(&txn, who.user.id, entitlement, file, now).await?;

@@ -151,7 +151,8 @@ impl From<DeliveryError> for AppError {
         match err {
             E::NotFound => Self::NotFound,
             E::NotYours => Self::Forbidden,
-            E::Refunded
+            E::Unproven
+            | E::Refunded
             | E::Revoked
             | E::AccessEnded(_)
             | E::NoDownloadsLeft(_)

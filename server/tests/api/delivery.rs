@@ -4,7 +4,7 @@
 
 use crate::checkout::bought;
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
-use domain::entities::{delivery, entitlement, product_file};
+use domain::entities::{delivery, entitlement, product_file, user};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use sha2::Digest;
@@ -221,6 +221,42 @@ async fn minting_again_counts_only_after_the_window() {
     wait().await;
     let after = mint().await;
     assert_eq!((first, inside, after), (4, 4, 3));
+}
+
+#[tokio::test]
+async fn an_unproven_address_gets_no_file_until_it_is_proven() {
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await;
+    let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "later@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    // As if the account had been opened with a password and never confirmed.
+    let db = app.db().await;
+    let owner = user::Entity::find_by_id(order.user_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let proven_at = owner.email_verified_at;
+    let mut unproven: user::ActiveModel = owner.into();
+    unproven.email_verified_at = Set(None);
+    let unproven = unproven.update(&db).await.unwrap();
+
+    let refused = download(&app, &buyer, &entitlement, &file).await;
+    assert_eq!(refused.status(), 409);
+    let refused: Value = refused.json().await.unwrap();
+    assert!(
+        refused.to_string().contains("Confirm your email address"),
+        "{refused}"
+    );
+    assert!(delivery::Entity::find().all(&db).await.unwrap().is_empty());
+
+    // Once the address is proven the same request gets its link.
+    let mut proven: user::ActiveModel = unproven.into();
+    proven.email_verified_at = Set(proven_at);
+    proven.update(&db).await.unwrap();
+    assert_eq!(
+        download(&app, &buyer, &entitlement, &file).await.status(),
+        200
+    );
 }
 
 #[tokio::test]
