@@ -7,7 +7,7 @@
 //! no row is loaded to be summed here and none is sorted into a bucket one by
 //! one (100,000 orders and 1,000,000 downloads: `dashboard_bench`).
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveDateTime, TimeZone, Utc};
 pub use chrono_tz::Tz;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement, UnionType};
 use sea_orm::{
@@ -125,16 +125,37 @@ fn first_of_month(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
 }
 
+/// The instant a local date and time shows in `tz`: for a time skipped by
+/// daylight saving, the same time an hour (or two) later; for one that happens
+/// twice, the earlier.
+pub fn local_instant(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
+    (0..=2)
+        .find_map(|hours| {
+            tz.from_local_datetime(&(local + Duration::hours(hours)))
+                .earliest()
+        })
+        .map_or_else(|| local.and_utc(), |at| at.with_timezone(&Utc))
+}
+
 /// The instant a local day starts in `tz` (on a day that starts inside a
 /// daylight-saving gap, the first instant that exists).
 pub fn start_of(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    (0..=2)
-        .find_map(|hours| {
-            tz.from_local_datetime(&(midnight + Duration::hours(hours)))
-                .earliest()
-        })
-        .map_or_else(|| midnight.and_utc(), |at| at.with_timezone(&Utc))
+    local_instant(day.and_hms_opt(0, 0, 0).unwrap_or_default(), tz)
+}
+
+/// From the start of day `first` to the end of day `last` in `tz`; `None`
+/// where a day is not given.
+pub fn day_bounds(
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    tz: Tz,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    (
+        first.map(|day| start_of(day, tz)),
+        // Through the end of that day.
+        last.and_then(|day| day.succ_opt())
+            .map(|day| start_of(day, tz)),
+    )
 }
 
 /// The instant on `day` showing the same wall-clock time as `now` in `tz`
@@ -338,11 +359,8 @@ impl Dashboard {
                 Tz::UTC,
             ),
         );
-        (
-            first.map_or(ever, |day| start_of(day, self.tz)),
-            last.and_then(|day| day.succ_opt())
-                .map_or(never, |day| start_of(day, self.tz)),
-        )
+        let (from, until) = day_bounds(first, last, self.tz);
+        (from.unwrap_or(ever), until.unwrap_or(never))
     }
 
     /// The store's time zone, by its IANA name.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, RelationDef,
 };
 use sha2::{Digest, Sha256};
@@ -31,6 +31,14 @@ pub fn id_hash(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
 }
 
+/// The sessions still live at `now`: not past their idle expiry, and
+/// started less than [`ABSOLUTE_LIFETIME`] ago.
+pub fn live_at(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(session::Column::ExpiresAt.gt(now))
+        .add(session::Column::CreatedAt.gt(now - ABSOLUTE_LIFETIME))
+}
+
 /// Whether a session used now, due to end at `expires_at`, should be saved
 /// again for another [`IDLE_LIFETIME`]: once more than a day of it is gone, so
 /// an active session writes at most once a day.
@@ -52,8 +60,7 @@ pub async fn signed_in_on(
     let found = user::Entity::find()
         .join(JoinType::InnerJoin, on.rev())
         .filter(session::Column::IdHash.eq(id_hash))
-        .filter(session::Column::ExpiresAt.gt(now))
-        .filter(session::Column::CreatedAt.gt(now - ABSOLUTE_LIFETIME))
+        .filter(live_at(now))
         .select_also(session::Entity)
         .one(db)
         .await?;
@@ -68,8 +75,7 @@ pub async fn of_user(
 ) -> Result<Vec<session::Model>, DbErr> {
     session::Entity::find()
         .filter(session::Column::UserPid.eq(user))
-        .filter(session::Column::ExpiresAt.gt(now))
-        .filter(session::Column::CreatedAt.gt(now - ABSOLUTE_LIFETIME))
+        .filter(live_at(now))
         .order_by_desc(session::Column::CreatedAt)
         .all(db)
         .await

@@ -13,7 +13,7 @@ use domain::clock::Clock;
 use domain::entities::session;
 use domain::sessions;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
 };
 use std::time::Duration;
 use tower_sessions::cookie::time::OffsetDateTime;
@@ -129,8 +129,7 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = self.clock.now();
         let row = session::Entity::find_by_id(id_hash(id))
-            .filter(session::Column::ExpiresAt.gt(now))
-            .filter(session::Column::CreatedAt.gt(now - sessions::ABSOLUTE_LIFETIME))
+            .filter(sessions::live_at(now))
             .one(&self.db)
             .await
             .map_err(backend)?;
@@ -163,11 +162,7 @@ impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         let now = self.clock.now();
         session::Entity::delete_many()
-            .filter(
-                Condition::any()
-                    .add(session::Column::ExpiresAt.lte(now))
-                    .add(session::Column::CreatedAt.lte(now - sessions::ABSOLUTE_LIFETIME)),
-            )
+            .filter(sessions::live_at(now).not())
             .exec(&self.db)
             .await
             .map_err(backend)?;

@@ -72,9 +72,8 @@ pub async fn block_customer(
     action: crate::views::BlockChange,
 ) -> Result<(), AppError> {
     let (ctx, admin) = crate::ssr::admin().await?;
-    let block = action == crate::views::BlockChange::Block;
     let row = crate::ssr::customers::find(&ctx, &customer).await?;
-    let blocking = ctx.accounts.set_blocked(row.user.pid, block);
+    let blocking = ctx.accounts.set_blocked(row.user.pid, action.blocks());
     let before = ctx
         .audited(&admin, blocking, |before| {
             crate::ssr::customers::block_entry(action, before)

@@ -80,14 +80,13 @@ pub async fn detail(ctx: &AppContext, pid: &str) -> Result<CustomerView, AppErro
 
 /// The audit entry of `action`: the account's state before and after.
 pub fn block_entry(action: BlockChange, before: &user::Model) -> Entry {
-    let block = action == BlockChange::Block;
     let state = |blocked: bool| if blocked { "blocked" } else { "active" }.to_owned();
     Entry::new(
         format!("customer.{}", action.as_str()),
         format!("customer {}", before.email),
     )
     .before(state(before.is_blocked()))
-    .after(state(block))
+    .after(state(action.blocks()))
 }
 
 /// Where an admin goes once a receipt is sent again: back to the customer's

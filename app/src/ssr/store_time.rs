@@ -3,7 +3,7 @@
 //! orders, downloads, customers and audit log all say the same time of day
 //! as the dashboard, and a day picked in a filter is the store's day.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::dashboard::Tz;
 use leptos::prelude::use_context;
 
@@ -43,13 +43,7 @@ pub fn store_days(
     tz: Tz,
 ) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     let day = |text: Option<String>| NaiveDate::parse_from_str(text?.trim(), "%Y-%m-%d").ok();
-    (
-        day(from).map(|day| domain::dashboard::start_of(day, tz)),
-        // Through the end of that day.
-        day(until)
-            .and_then(|day| day.succ_opt())
-            .map(|day| domain::dashboard::start_of(day, tz)),
-    )
+    domain::dashboard::day_bounds(day(from), day(until), tz)
 }
 
 /// A form's date and time (`2026-12-01T09:00`) on the store's clock; `None`
@@ -61,12 +55,7 @@ pub fn read_local(text: &str) -> Option<DateTime<Utc>> {
 
 fn read_local_in(text: &str, tz: Tz) -> Option<DateTime<Utc>> {
     let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
-    (0..=2)
-        .find_map(|hours| {
-            tz.from_local_datetime(&(local + chrono::Duration::hours(hours)))
-                .earliest()
-        })
-        .map(|at| at.with_timezone(&Utc))
+    Some(domain::dashboard::local_instant(local, tz))
 }
 
 #[cfg(test)]

@@ -266,6 +266,11 @@ impl BlockChange {
             Self::Unblock => "unblock",
         }
     }
+
+    /// Whether the customer ends up blocked.
+    pub fn blocks(self) -> bool {
+        self == Self::Block
+    }
 }
 
 #[cfg(test)]
