@@ -1,16 +1,17 @@
 //! Secure delivery: only the buyer of an entitlement gets its files, through
-//! short-lived presigned links, as often as the shop allows. Minting a
-//! download is one write transaction that checks the entitlement, counts the
-//! delivery with an atomic conditional update (exact under concurrency), and
-//! logs it; the same buyer minting the same file again within a short window
-//! (a resumed download, a double click) is the same delivery and does not
-//! count again. Streams play in the page and never count.
+//! short-lived presigned links, as often as the shop allows. A mint reads the
+//! purchase and the file (refusing at once what it may not have), then one
+//! task counts and logs it with others in one write transaction: the count is
+//! an atomic conditional update (exact under concurrency), and the same buyer
+//! minting the same file again within a short window (a resumed download, a
+//! double click) is the same delivery and does not count again. Streams play
+//! in the page and never count.
 
 mod log;
 mod writer;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use types::delivery::{DeliveryKind, MediaKind};
@@ -19,10 +20,9 @@ use uuid::Uuid;
 pub use log::{LogFilter, LogRow, log_csv};
 
 use crate::clock::Clock;
-use crate::db::begin_write;
 use crate::entities::{entitlement, product_file, user};
 use crate::storage::{Storage, download_lifetime};
-use writer::{Delivered, Job};
+use writer::{Delivered, Job, Lately};
 
 /// Minting the same file again within this long does not count again.
 pub const REDELIVERY_WINDOW: Duration = Duration::minutes(10);
@@ -85,6 +85,9 @@ pub struct Delivery {
     /// The queue of the one task that counts and logs mints (started by the
     /// first mint).
     writer: Arc<Mutex<Option<mpsc::Sender<Job>>>>,
+    /// Downloads counted lately: minting one of them again inside the window
+    /// needs no look in the log.
+    lately: Arc<Mutex<Lately>>,
 }
 
 /// Who asked, as the log keeps it.
@@ -113,6 +116,7 @@ impl Delivery {
             clock,
             window: REDELIVERY_WINDOW,
             writer: Arc::default(),
+            lately: Arc::default(),
         }
     }
 
@@ -121,56 +125,65 @@ impl Delivery {
         Self {
             window,
             writer: Arc::default(),
+            lately: Arc::default(),
             ..self
         }
     }
 
     /// Checks that `entitlement` is `user`'s and still gives access, and
-    /// finds the newest version of `file` (a version of its product).
+    /// finds the newest version of `file` (a version of its product). Reads
+    /// only: what is refused here never waits for the writer.
     async fn open(
         &self,
-        conn: &impl sea_orm::ConnectionTrait,
-        user: i64,
+        user: &user::Model,
         entitlement: Uuid,
         file: Uuid,
         now: DateTime<Utc>,
     ) -> Result<(entitlement::Model, product_file::Model), DeliveryError> {
-        // Locked (PostgreSQL): one mint of an entitlement at a time, so the
-        // "same delivery" check and the count never interleave with another
-        // instance's.
+        if !user.is_verified() {
+            return Err(DeliveryError::Unproven);
+        }
         let granted = entitlement::Entity::find()
             .filter(entitlement::Column::Pid.eq(entitlement))
-            .lock_exclusive()
-            .one(conn)
+            .one(&self.db)
             .await?
             .ok_or(DeliveryError::NotFound)?;
-        if granted.user_id != user {
+        if granted.user_id != user.id {
             return Err(DeliveryError::NotYours);
         }
-        if granted.revoked_at.is_some() {
-            return Err(match granted.revoked_reason.as_deref() {
-                Some("refunded") => DeliveryError::Refunded,
-                _ => DeliveryError::Revoked,
-            });
+        if let Some(ended) = ended(&granted, now) {
+            return Err(ended);
         }
-        if let Some(until) = granted.access_until
-            && until <= now
-        {
-            return Err(DeliveryError::AccessEnded(until));
-        }
-        let asked = product_file::Entity::find()
-            .filter(product_file::Column::Pid.eq(file))
-            .filter(product_file::Column::ProductId.eq(granted.product_id))
-            .one(conn)
+        // The version buyers get, by the rule written once.
+        let file = crate::product_files::newest_version_of_file(&self.db, granted.product_id, file)
             .await?
             .ok_or(DeliveryError::NotFound)?;
-        // The version buyers get, by the rule written once.
-        let newest = crate::product_files::newest_versions(conn, granted.product_id)
-            .await?
-            .into_iter()
-            .find(|file| file.filename == asked.filename)
-            .unwrap_or(asked);
-        Ok((granted, newest))
+        Ok((granted, file))
+    }
+
+    /// Hands a delivery to the writer and waits for it to be counted (or
+    /// not) and logged.
+    async fn write(
+        &self,
+        who: &Requester<'_>,
+        granted: entitlement::Model,
+        file: product_file::Model,
+        kind: DeliveryKind,
+    ) -> Result<Delivered, DeliveryError> {
+        let (done, answer) = oneshot::channel();
+        let job = Job {
+            caller: who.into(),
+            // The same delivery as one counted a moment ago: nothing to
+            // count, nothing to look up.
+            counts: kind == DeliveryKind::Download && !self.counted_lately(&granted, &file),
+            granted,
+            file,
+            kind,
+            done,
+        };
+        let writer = self.writer();
+        writer.send(job).await.map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
     }
 
     /// Mints a download link for the newest version of `file`.
@@ -178,32 +191,19 @@ impl Delivery {
     /// Mints are counted and logged by one task, many in one write
     /// transaction (a group commit): under load they queue in memory instead
     /// of each waiting for the database's write lock, and each is still
-    /// checked, counted and logged exactly as if alone.
+    /// counted and logged exactly as if alone.
     pub async fn mint(
         &self,
         who: &Requester<'_>,
         entitlement: Uuid,
         file: Uuid,
     ) -> Result<Minted, DeliveryError> {
-        if !who.user.is_verified() {
-            return Err(DeliveryError::Unproven);
-        }
-        let (done, answer) = oneshot::channel();
-        let job = Job {
-            caller: who.into(),
-            entitlement,
-            file,
-            done,
-        };
-        let writer = self.writer();
-        writer.send(job).await.map_err(|_| writer_gone())?;
-        let Delivered {
-            granted,
-            file,
-            counted,
-            now,
-        } = answer.await.map_err(|_| writer_gone())??;
-        let used = granted.downloads_used + i32::from(counted);
+        let (granted, file) = self
+            .open(who.user, entitlement, file, self.clock.now())
+            .await?;
+        let Delivered { granted, file, now } = self
+            .write(who, granted, file, DeliveryKind::Download)
+            .await?;
         // Never beyond the end of access. Signed here, without a round
         // trip: a counted download always gets its link.
         let lifetime = match granted.access_until {
@@ -218,7 +218,7 @@ impl Delivery {
                 .download_url(&file.s3_key, &file.filename, lifetime),
             downloads_left: granted
                 .download_limit
-                .map(|limit| std::cmp::max(limit - used, 0)),
+                .map(|limit| std::cmp::max(limit - granted.downloads_used, 0)),
             download_limit: granted.download_limit,
         })
     }
@@ -230,26 +230,14 @@ impl Delivery {
         entitlement: Uuid,
         file: Uuid,
     ) -> Result<String, DeliveryError> {
-        if !who.user.is_verified() {
-            return Err(DeliveryError::Unproven);
-        }
-        let now = self.clock.now();
-        let txn = begin_write(&self.db).await?;
-        let (granted, file) = self.open(&txn, who.user.id, entitlement, file, now).await?;
+        let (granted, file) = self
+            .open(who.user, entitlement, file, self.clock.now())
+            .await?;
         if MediaKind::of(&file.content_type).is_none() {
             return Err(DeliveryError::NotStreamable);
         }
-        log::log(
-            &txn,
-            &who.into(),
-            &granted,
-            &file,
-            DeliveryKind::Stream,
-            false,
-            now,
-        )
-        .await?;
-        txn.commit().await?;
+        let Delivered { granted, file, now } =
+            self.write(who, granted, file, DeliveryKind::Stream).await?;
         let lifetime = match granted.access_until {
             Some(until) => STREAM_LIFETIME.min((until - now).to_std().unwrap_or_default()),
             None => STREAM_LIFETIME,
@@ -258,6 +246,20 @@ impl Delivery {
             .storage
             .stream_url(&file.s3_key, &file.filename, &file.content_type, lifetime))
     }
+}
+
+/// Why `granted` no longer gives access at `now`; None while it does.
+fn ended(granted: &entitlement::Model, now: DateTime<Utc>) -> Option<DeliveryError> {
+    if granted.revoked_at.is_some() {
+        return Some(match granted.revoked_reason.as_deref() {
+            Some("refunded") => DeliveryError::Refunded,
+            _ => DeliveryError::Revoked,
+        });
+    }
+    granted
+        .access_until
+        .filter(|until| *until <= now)
+        .map(DeliveryError::AccessEnded)
 }
 
 fn writer_gone() -> DeliveryError {

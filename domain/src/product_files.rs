@@ -44,12 +44,43 @@ pub async fn newest_versions(
     newest_versions_of(db, &[product_id]).await
 }
 
-/// [`newest_versions`] of several products in one query. The one place that
-/// rule is written.
+/// [`newest_versions`] of several products in one query.
 pub async fn newest_versions_of(
     db: &impl ConnectionTrait,
     product_ids: &[i64],
 ) -> Result<Vec<product_file::Model>, DbErr> {
+    product_file::Entity::find()
+        .filter(product_file::Column::ProductId.is_in(product_ids.iter().copied()))
+        .filter(is_newest_version())
+        .order_by_asc(product_file::Column::Filename)
+        .all(db)
+        .await
+}
+
+/// The version buyers get of the file `file` (any version of it) of product
+/// `product_id`, in one query; None when the product has no such file.
+pub async fn newest_version_of_file(
+    db: &impl ConnectionTrait,
+    product_id: i64,
+    file: Uuid,
+) -> Result<Option<product_file::Model>, DbErr> {
+    let name_of_asked = Query::select()
+        .column(product_file::Column::Filename)
+        .from(product_file::Entity)
+        .and_where(product_file::Column::Pid.eq(file))
+        .and_where(product_file::Column::ProductId.eq(product_id))
+        .to_owned();
+    product_file::Entity::find()
+        .filter(product_file::Column::ProductId.eq(product_id))
+        .filter(product_file::Column::Filename.in_subquery(name_of_asked))
+        .filter(is_newest_version())
+        .one(db)
+        .await
+}
+
+/// The rule for the version buyers get, written once: no version of the same
+/// product and file name is newer.
+fn is_newest_version() -> sea_orm::sea_query::SimpleExpr {
     let newer = Alias::new("newer");
     let newer_version_exists = Query::select()
         .expr(Expr::val(1))
@@ -69,12 +100,7 @@ pub async fn newest_versions_of(
             ))),
         )
         .to_owned();
-    product_file::Entity::find()
-        .filter(product_file::Column::ProductId.is_in(product_ids.iter().copied()))
-        .filter(Expr::exists(newer_version_exists).not())
-        .order_by_asc(product_file::Column::Filename)
-        .all(db)
-        .await
+    Expr::exists(newer_version_exists).not()
 }
 
 /// The product-files service. Cheap to clone.

@@ -12,17 +12,16 @@ use types::delivery::DeliveryKind;
 use super::{Caller, Delivery};
 use crate::entities::{delivery, entitlement, product_file};
 
-/// Writes one delivery to the log.
-pub(super) async fn log(
-    conn: &impl sea_orm::ConnectionTrait,
+/// One delivery's row in the log.
+pub(super) fn row(
     who: &Caller,
     granted: &entitlement::Model,
     file: &product_file::Model,
     kind: DeliveryKind,
     counted: bool,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    delivery::Entity::insert(delivery::ActiveModel {
+) -> delivery::ActiveModel {
+    delivery::ActiveModel {
         entitlement_id: Set(granted.id),
         user_id: Set(who.user),
         product_file_id: Set(file.id),
@@ -33,10 +32,7 @@ pub(super) async fn log(
         user_agent: Set(who.user_agent.clone()),
         created_at: Set(now),
         ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(())
+    }
 }
 
 /// What the admin's delivery log shows of one delivery.
