@@ -116,7 +116,24 @@ impl Catalog {
 
     /// Published products matching `query`, one page of them, with their cover
     /// images; and every tag in use, for filters.
+    /// Kept (until a product changes, or [`TAGS_TTL`]) and shared by every
+    /// visitor who asks the same.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogError> {
+        let now = self.clock.now();
+        let generation = match self.cache.search(query, now) {
+            Ok(results) => return Ok(results),
+            Err(generation) => generation,
+        };
+        let results = self.search_now(query, now).await?;
+        self.cache.keep_search(generation, now, query, &results);
+        Ok(results)
+    }
+
+    async fn search_now(
+        &self,
+        query: &SearchQuery,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<SearchResults, CatalogError> {
         let (mut rows, mut total) = self.page_of(query, query.page).await?;
         let mut page = query.page;
         if rows.is_empty() && page > 1 {
@@ -130,7 +147,6 @@ impl Catalog {
             (rows, total) = self.page_of(query, page).await?;
         }
         let pages = Ord::max(total.div_ceil(PAGE_SIZE), 1);
-        let now = self.clock.now();
         let mut listings = Vec::with_capacity(rows.len());
         for (product, cover) in rows.drain(..) {
             let cover = match cover {
@@ -228,8 +244,24 @@ impl Catalog {
         Ok(tags)
     }
 
-    /// The published product with `slug`, its gallery and its files.
+    /// The published product with `slug`, its gallery and its files. Kept
+    /// like search results.
     pub async fn published_by_slug(&self, slug: &str) -> Result<Details, CatalogError> {
+        let now = self.clock.now();
+        let generation = match self.cache.product(slug, now) {
+            Ok(details) => return Ok(details),
+            Err(generation) => generation,
+        };
+        let details = self.published_now(slug, now).await?;
+        self.cache.keep_product(generation, now, slug, &details);
+        Ok(details)
+    }
+
+    async fn published_now(
+        &self,
+        slug: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Details, CatalogError> {
         // The product and its gallery in one query, then its files.
         let (product, image_rows) = product::Entity::find()
             .filter(product::Column::Slug.eq(slug))
@@ -250,7 +282,6 @@ impl Catalog {
                 size_bytes: file.size_bytes,
             })
             .collect();
-        let now = self.clock.now();
         let mut images = Vec::with_capacity(image_rows.len());
         for image in &image_rows {
             images.push(self.image(image, now).await?);

@@ -40,14 +40,23 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .sqlx_logging(false)
         .max_connections(if is_sqlite(url) { 8 } else { 16 })
-        .acquire_timeout(Duration::from_secs(30))
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(SQLITE_BUSY_TIMEOUT)
-        });
+        .acquire_timeout(Duration::from_secs(30));
+    // The pool pings a connection before every use unless told otherwise: a
+    // round trip per query. A file cannot hang up, so SQLite's connections
+    // are never pinged; a PostgreSQL connection is, once it has been idle
+    // long enough for a proxy or firewall to have dropped it.
+    if is_sqlite(url) {
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
+    }
+    options.map_sqlx_sqlite_opts(|opts| {
+        opts.create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+    });
     Database::connect(options).await
 }
 

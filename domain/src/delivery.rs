@@ -11,7 +11,9 @@ mod log;
 mod writer;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect,
+};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use types::delivery::{DeliveryKind, MediaKind};
@@ -143,8 +145,14 @@ impl Delivery {
         if !user.is_verified() {
             return Err(DeliveryError::Unproven);
         }
-        let granted = entitlement::Entity::find()
+        // The purchase and the version buyers get of the file, in one query.
+        let (granted, file) = entitlement::Entity::find()
             .filter(entitlement::Column::Pid.eq(entitlement))
+            .select_also(product_file::Entity)
+            .join(
+                JoinType::LeftJoin,
+                crate::product_files::newest_version_for_purchase(file),
+            )
             .one(&self.db)
             .await?
             .ok_or(DeliveryError::NotFound)?;
@@ -154,10 +162,7 @@ impl Delivery {
         if let Some(ended) = ended(&granted, now) {
             return Err(ended);
         }
-        // The version buyers get, by the rule written once.
-        let file = crate::product_files::newest_version_of_file(&self.db, granted.product_id, file)
-            .await?
-            .ok_or(DeliveryError::NotFound)?;
+        let file = file.ok_or(DeliveryError::NotFound)?;
         Ok((granted, file))
     }
 

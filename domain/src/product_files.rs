@@ -4,14 +4,15 @@
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, RelationDef,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
 
 use crate::catalog::CatalogCache;
 use crate::db::begin_write;
-use crate::entities::{product, product_file};
+use crate::entities::{entitlement, product, product_file};
 use crate::storage::{Storage, StorageError};
 
 /// Why a file change failed.
@@ -57,25 +58,28 @@ pub async fn newest_versions_of(
         .await
 }
 
-/// The version buyers get of the file `file` (any version of it) of product
-/// `product_id`, in one query; None when the product has no such file.
-pub async fn newest_version_of_file(
-    db: &impl ConnectionTrait,
-    product_id: i64,
-    file: Uuid,
-) -> Result<Option<product_file::Model>, DbErr> {
-    let name_of_asked = Query::select()
-        .column(product_file::Column::Filename)
-        .from(product_file::Entity)
-        .and_where(product_file::Column::Pid.eq(file))
-        .and_where(product_file::Column::ProductId.eq(product_id))
-        .to_owned();
-    product_file::Entity::find()
-        .filter(product_file::Column::ProductId.eq(product_id))
-        .filter(product_file::Column::Filename.in_subquery(name_of_asked))
-        .filter(is_newest_version())
-        .one(db)
-        .await
+/// Joins to a purchase the version buyers get of its product's file `file`
+/// (given by any version of it): one query reads both.
+pub fn newest_version_for_purchase(file: Uuid) -> RelationDef {
+    entitlement::Entity::belongs_to(product_file::Entity)
+        .from(entitlement::Column::ProductId)
+        .to(product_file::Column::ProductId)
+        .on_condition(move |_, files| {
+            let asked = Alias::new("asked");
+            let name_of_asked = Query::select()
+                .column((asked.clone(), product_file::Column::Filename))
+                .from_as(product_file::Entity, asked.clone())
+                .and_where(Expr::col((asked.clone(), product_file::Column::Pid)).eq(file))
+                .and_where(
+                    Expr::col((asked, product_file::Column::ProductId))
+                        .equals((files.clone(), product_file::Column::ProductId)),
+                )
+                .to_owned();
+            Condition::all()
+                .add(Expr::col((files, product_file::Column::Filename)).in_subquery(name_of_asked))
+                .add(is_newest_version())
+        })
+        .into()
 }
 
 /// The rule for the version buyers get, written once: no version of the same

@@ -358,6 +358,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             store.base,
             store.pid()
         );
+        // The buyer's mint request, to load by hand (the yardsticks' mint.lua).
+        let mint = store.mint(&client).await?;
+        println!(
+            "MINT_PATH={} COOKIE='{}' BODY='{}' ORIGIN={}",
+            mint.path, mint.cookie, mint.body, store.base
+        );
         tokio::signal::ctrl_c().await?;
         return store.stop().await;
     }

@@ -1,16 +1,24 @@
 //! What the catalog keeps between requests: the tags in use on published
-//! products (every catalog page lists them), and the generation that dates
-//! everything made from the catalog. The product editor, the gallery, the
+//! products (every catalog page lists them), the pages of results searches
+//! found (the catalog's front page is one) and the products their pages show,
+//! and the generation that dates everything made from the catalog. The product editor, the gallery, the
 //! files service and upload completion invalidate it on every change; another
 //! instance's changes show within [`TAGS_TTL`].
 
 use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+use super::{Details, SearchQuery, SearchResults};
 
 /// How long a tag list is trusted without a local change (changes made
 /// through another instance).
 pub const TAGS_TTL: Duration = Duration::seconds(30);
+
+/// The most searches (or products) whose results are kept (past it, all are
+/// forgotten).
+const KEPT: usize = 256;
 
 /// The catalog's cache, shared by the catalog (which reads it), the services
 /// that change products, images and files (which invalidate it) and the
@@ -19,6 +27,45 @@ pub const TAGS_TTL: Duration = Duration::seconds(30);
 pub struct CatalogCache {
     generation: Arc<AtomicU64>,
     tags: Arc<Mutex<Option<Tags>>>,
+    searches: Arc<Mutex<Kept<SearchQuery, SearchResults>>>,
+    /// Published products by slug.
+    products: Arc<Mutex<Kept<String, Details>>>,
+}
+
+/// What was found for each question, under one generation, each for
+/// [`TAGS_TTL`].
+#[derive(Debug)]
+struct Kept<K, V> {
+    generation: u64,
+    found: HashMap<K, (DateTime<Utc>, V)>,
+}
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Self {
+            generation: 0,
+            found: HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Kept<K, V> {
+    fn get(&self, key: &K, generation: u64, now: DateTime<Utc>) -> Option<V> {
+        match self.found.get(key) {
+            Some((at, value)) if self.generation == generation && now - *at < TAGS_TTL => {
+                Some(value.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn keep(&mut self, generation: u64, now: DateTime<Utc>, key: K, value: V) {
+        if self.generation != generation || self.found.len() >= KEPT {
+            self.generation = generation;
+            self.found.clear();
+        }
+        self.found.insert(key, (now, value));
+    }
 }
 
 #[derive(Debug)]
@@ -67,6 +114,58 @@ impl CatalogCache {
     }
 }
 
+impl CatalogCache {
+    /// The results kept for `query`, if still good; else the generation to
+    /// keep fresh ones under. Their links stay valid for a window after they
+    /// were made, far longer than they are kept.
+    pub(super) fn search(
+        &self,
+        query: &SearchQuery,
+        now: DateTime<Utc>,
+    ) -> Result<SearchResults, u64> {
+        let generation = self.generation();
+        let kept = self.searches.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(query, generation, now).ok_or(generation)
+    }
+
+    /// Keeps `results` for `query`, found at `now` under `generation`
+    /// (dropped if a change came in meanwhile).
+    pub(super) fn keep_search(
+        &self,
+        generation: u64,
+        now: DateTime<Utc>,
+        query: &SearchQuery,
+        results: &SearchResults,
+    ) {
+        let mut kept = self.searches.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() == generation {
+            kept.keep(generation, now, query.clone(), results.clone());
+        }
+    }
+
+    /// The published product kept for `slug`, as [`Self::search`].
+    pub(super) fn product(&self, slug: &str, now: DateTime<Utc>) -> Result<Details, u64> {
+        let generation = self.generation();
+        let kept = self.products.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(&slug.to_owned(), generation, now)
+            .ok_or(generation)
+    }
+
+    /// Keeps `details` for `slug`, as [`Self::keep_search`].
+    pub(super) fn keep_product(
+        &self,
+        generation: u64,
+        now: DateTime<Utc>,
+        slug: &str,
+        details: &Details,
+    ) {
+        let mut kept = self.products.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() == generation {
+            kept.keep(generation, now, slug.to_owned(), details.clone());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +188,34 @@ mod tests {
         assert!(
             cache.tags(now).is_err(),
             "a list read before the change is not kept"
+        );
+    }
+
+    #[test]
+    fn search_results_are_kept_per_query_until_a_change_or_their_time_runs_out() {
+        let cache = CatalogCache::default();
+        let now = Utc::now();
+        let front = SearchQuery::new("", None, "", 1);
+        let audio = SearchQuery::new("audio", None, "", 1);
+        let found = |total| SearchResults {
+            listings: Vec::new(),
+            total,
+            page: 1,
+            pages: 1,
+            tags: Vec::new(),
+        };
+        let generation = cache.search(&front, now).unwrap_err();
+        cache.keep_search(generation, now, &front, &found(7));
+        let kept = cache.search(&front, now + Duration::seconds(5)).unwrap();
+        assert_eq!(kept.total, 7);
+        assert!(cache.search(&audio, now).is_err(), "another query");
+        assert!(cache.search(&front, now + TAGS_TTL).is_err(), "too old");
+        cache.invalidate();
+        assert!(cache.search(&front, now).is_err(), "a product changed");
+        cache.keep_search(generation, now, &front, &found(3));
+        assert!(
+            cache.search(&front, now).is_err(),
+            "results found before the change are not kept"
         );
     }
 }

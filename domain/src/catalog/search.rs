@@ -11,7 +11,7 @@ use crate::entities::product::{self, ProductStatus};
 pub const PAGE_SIZE: u64 = 12;
 
 /// The order of results.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// Newest first.
     #[default]
@@ -43,7 +43,7 @@ impl Sort {
 }
 
 /// A catalog search. Empty text and no tag list everything.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SearchQuery {
     /// Words to find in the title, summary or description (case-insensitive).
     pub text: String,

@@ -90,8 +90,8 @@ impl TestApp {
     }
 
     /// `GET path` as a returning visitor (a cookie, nobody signed in): the page
-    /// is rendered for this request, never one kept for first visits. For
-    /// tests that change rows behind the services' back.
+    /// is rendered for this request, never one kept for first visits (what
+    /// the catalog keeps it still reads from).
     pub async fn get_text_rendered(&self, path: &str) -> (reqwest::StatusCode, String) {
         let response = self
             .client

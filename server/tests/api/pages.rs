@@ -173,8 +173,11 @@ async fn a_membership_shows_the_period_it_renews_for(app: TestApp) {
     let mut yearly: product::ActiveModel = insider.into();
     yearly.access_days = Set(Some(365));
     yearly.update(&db).await.unwrap();
-    // Changed behind the services' back: a first visit would see the kept
-    // page for up to 30 seconds.
+    db.close().await.unwrap();
+    // Changed behind the services' back, which keep what they read for up
+    // to 30 seconds: the store started again reads it afresh.
+    let (data_dir, postgres) = app.stop().await;
+    let app = crate::helpers::spawn_app_in(data_dir, postgres, &[]).await;
     let (_, catalog) = app.get_text_rendered("/").await;
     assert!(
         catalog.contains("$5.00 / year"),
