@@ -151,12 +151,14 @@ impl From<DeliveryError> for AppError {
         match err {
             E::NotFound => Self::NotFound,
             E::NotYours => Self::Forbidden,
-            E::Unproven
-            | E::Refunded
-            | E::Revoked
-            | E::AccessEnded(_)
-            | E::NoDownloadsLeft(_)
-            | E::NotStreamable => Self::Conflict(err.to_string()),
+            // The day on the store's calendar, as every page shows dates.
+            E::AccessEnded(until) => Self::Conflict(format!(
+                "Access to this purchase ended on {}.",
+                crate::ssr::store_time::day_of(until)
+            )),
+            E::Unproven | E::Refunded | E::Revoked | E::NoDownloadsLeft(_) | E::NotStreamable => {
+                Self::Conflict(err.to_string())
+            }
             E::Db(err) => internal(err),
         }
     }

@@ -476,3 +476,44 @@ async fn links_end_with_access_and_then_minting_says_when_it_ended() {
         "{said}"
     );
 }
+
+#[tokio::test]
+async fn the_end_of_access_is_told_on_the_stores_calendar() {
+    // UTC+14: noon UTC is already two in the morning of the next day there.
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[("DOWNLINK_TIME_ZONE", "Pacific/Kiritimati")],
+    )
+    .await;
+    let (order, buyer) = bought(
+        &app,
+        "field-guide-to-quiet-software",
+        "kiritimati@example.com",
+    )
+    .await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    let db = app.db().await;
+    let granted = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    let until = yesterday.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let mut ended: entitlement::ActiveModel = granted.into();
+    ended.access_until = Set(Some(until));
+    ended.update(&db).await.unwrap();
+
+    let refused = download(&app, &buyer, &entitlement, &file).await;
+    assert_eq!(refused.status(), 409);
+    let said = refused.text().await.unwrap();
+    let stores_day = yesterday + chrono::Days::new(1);
+    assert!(
+        said.contains(&format!(
+            "Access to this purchase ended on {}.",
+            stores_day.format("%Y-%m-%d")
+        )),
+        "{said}"
+    );
+}
