@@ -120,13 +120,9 @@ impl Catalog {
     /// visitor who asks the same.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogError> {
         let now = self.clock.now();
-        let generation = match self.cache.search(query, now) {
-            Ok(results) => return Ok(results),
-            Err(generation) => generation,
-        };
-        let results = self.search_now(query, now).await?;
-        self.cache.keep_search(generation, now, query, &results);
-        Ok(results)
+        self.cache
+            .search(query, now, self.search_now(query, now))
+            .await
     }
 
     async fn search_now(
@@ -248,13 +244,9 @@ impl Catalog {
     /// like search results.
     pub async fn published_by_slug(&self, slug: &str) -> Result<Details, CatalogError> {
         let now = self.clock.now();
-        let generation = match self.cache.product(slug, now) {
-            Ok(details) => return Ok(details),
-            Err(generation) => generation,
-        };
-        let details = self.published_now(slug, now).await?;
-        self.cache.keep_product(generation, now, slug, &details);
-        Ok(details)
+        self.cache
+            .product(slug, now, self.published_now(slug, now))
+            .await
     }
 
     async fn published_now(

@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -49,7 +50,7 @@ impl<K, V> Default for Kept<K, V> {
     }
 }
 
-impl<K: std::hash::Hash + Eq, V: Clone> Kept<K, V> {
+impl<K: Hash + Eq, V: Clone> Kept<K, V> {
     fn get(&self, key: &K, generation: u64, now: DateTime<Utc>) -> Option<V> {
         match self.found.get(key) {
             Some((at, value)) if self.generation == generation && now - *at < TAGS_TTL => {
@@ -115,54 +116,54 @@ impl CatalogCache {
 }
 
 impl CatalogCache {
-    /// The results kept for `query`, if still good; else the generation to
-    /// keep fresh ones under. Their links stay valid for a window after they
-    /// were made, far longer than they are kept.
-    pub(super) fn search(
+    /// What a search found, kept (for [`TAGS_TTL`], until a change) or
+    /// found now by `find` and kept for the next visitor who asks the same.
+    /// Its links stay valid for a window after they were made, far longer
+    /// than they are kept.
+    pub(super) async fn search<E>(
         &self,
         query: &SearchQuery,
         now: DateTime<Utc>,
-    ) -> Result<SearchResults, u64> {
-        let generation = self.generation();
-        let kept = self.searches.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(query, generation, now).ok_or(generation)
+        find: impl Future<Output = Result<SearchResults, E>>,
+    ) -> Result<SearchResults, E> {
+        self.kept_or_found(&self.searches, query.clone(), now, find)
+            .await
     }
 
-    /// Keeps `results` for `query`, found at `now` under `generation`
-    /// (dropped if a change came in meanwhile).
-    pub(super) fn keep_search(
+    /// A published product by slug, as [`Self::search`].
+    pub(super) async fn product<E>(
         &self,
-        generation: u64,
-        now: DateTime<Utc>,
-        query: &SearchQuery,
-        results: &SearchResults,
-    ) {
-        let mut kept = self.searches.lock().unwrap_or_else(|p| p.into_inner());
-        if self.generation() == generation {
-            kept.keep(generation, now, query.clone(), results.clone());
-        }
-    }
-
-    /// The published product kept for `slug`, as [`Self::search`].
-    pub(super) fn product(&self, slug: &str, now: DateTime<Utc>) -> Result<Details, u64> {
-        let generation = self.generation();
-        let kept = self.products.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(&slug.to_owned(), generation, now)
-            .ok_or(generation)
-    }
-
-    /// Keeps `details` for `slug`, as [`Self::keep_search`].
-    pub(super) fn keep_product(
-        &self,
-        generation: u64,
-        now: DateTime<Utc>,
         slug: &str,
-        details: &Details,
-    ) {
-        let mut kept = self.products.lock().unwrap_or_else(|p| p.into_inner());
-        if self.generation() == generation {
-            kept.keep(generation, now, slug.to_owned(), details.clone());
+        now: DateTime<Utc>,
+        find: impl Future<Output = Result<Details, E>>,
+    ) -> Result<Details, E> {
+        self.kept_or_found(&self.products, slug.to_owned(), now, find)
+            .await
+    }
+
+    /// What `kept` holds for `key` if still good; else what `find` answers,
+    /// kept unless a change came in while it was found.
+    async fn kept_or_found<K: Hash + Eq, V: Clone, E>(
+        &self,
+        kept: &Mutex<Kept<K, V>>,
+        key: K,
+        now: DateTime<Utc>,
+        find: impl Future<Output = Result<V, E>>,
+    ) -> Result<V, E> {
+        let generation = self.generation();
+        let held = kept
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key, generation, now);
+        if let Some(value) = held {
+            return Ok(value);
         }
+        let value = find.await?;
+        let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() == generation {
+            kept.keep(generation, now, key, value.clone());
+        }
+        Ok(value)
     }
 }
 
@@ -191,30 +192,49 @@ mod tests {
         );
     }
 
-    #[test]
-    fn search_results_are_kept_per_query_until_a_change_or_their_time_runs_out() {
+    #[tokio::test]
+    async fn search_results_are_kept_per_query_until_a_change_or_their_time_runs_out() {
         let cache = CatalogCache::default();
         let now = Utc::now();
         let front = SearchQuery::new("", None, "", 1);
         let audio = SearchQuery::new("audio", None, "", 1);
-        let found = |total| SearchResults {
-            listings: Vec::new(),
-            total,
-            page: 1,
-            pages: 1,
-            tags: Vec::new(),
+        let found = |total| async move {
+            Ok::<_, ()>(SearchResults {
+                listings: Vec::new(),
+                total,
+                page: 1,
+                pages: 1,
+                tags: Vec::new(),
+            })
         };
-        let generation = cache.search(&front, now).unwrap_err();
-        cache.keep_search(generation, now, &front, &found(7));
-        let kept = cache.search(&front, now + Duration::seconds(5)).unwrap();
-        assert_eq!(kept.total, 7);
-        assert!(cache.search(&audio, now).is_err(), "another query");
-        assert!(cache.search(&front, now + TAGS_TTL).is_err(), "too old");
+        let total = |asked: Result<SearchResults, ()>| asked.unwrap().total;
+        assert_eq!(total(cache.search(&front, now, found(7)).await), 7);
+        let later = now + Duration::seconds(5);
+        assert_eq!(total(cache.search(&front, later, found(1)).await), 7);
+        assert_eq!(
+            total(cache.search(&audio, now, found(2)).await),
+            2,
+            "another query"
+        );
+        assert_eq!(
+            total(cache.search(&front, now + TAGS_TTL, found(3)).await),
+            3,
+            "too old"
+        );
         cache.invalidate();
-        assert!(cache.search(&front, now).is_err(), "a product changed");
-        cache.keep_search(generation, now, &front, &found(3));
-        assert!(
-            cache.search(&front, now).is_err(),
+        assert_eq!(
+            total(cache.search(&front, now, found(4)).await),
+            4,
+            "a product changed"
+        );
+        let changed_meanwhile = async {
+            cache.invalidate();
+            found(5).await
+        };
+        cache.search(&audio, now, changed_meanwhile).await.unwrap();
+        assert_eq!(
+            total(cache.search(&audio, now, found(6)).await),
+            6,
             "results found before the change are not kept"
         );
     }

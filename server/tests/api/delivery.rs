@@ -434,23 +434,29 @@ async fn the_admin_adjusts_access_grants_a_product_and_reads_the_delivery_log() 
     assert_eq!(app.get("/admin/downloads.csv").await.status(), 401);
 }
 
+/// Order `order`'s purchase gives access until `until` (set behind the
+/// services' back).
+async fn access_ends(app: &TestApp, order: i64, until: chrono::DateTime<chrono::Utc>) {
+    let db = app.db().await;
+    let granted = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ending: entitlement::ActiveModel = granted.into();
+    ending.access_until = Set(Some(until));
+    ending.update(&db).await.unwrap();
+}
+
 #[tokio::test]
 async fn links_end_with_access_and_then_minting_says_when_it_ended() {
     let app = crate::helpers::spawn_app(Backend::Sqlite).await;
     let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "brief@example.com").await;
     let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
     // Access ends in three seconds: the link lives no longer than that.
-    let db = app.db().await;
-    let granted = entitlement::Entity::find()
-        .filter(entitlement::Column::OrderId.eq(order.id))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
     let until = chrono::Utc::now() + chrono::Duration::seconds(3);
-    let mut ending: entitlement::ActiveModel = granted.into();
-    ending.access_until = Set(Some(until));
-    ending.update(&db).await.unwrap();
+    access_ends(&app, order.id, until).await;
 
     let minted: Value = download(&app, &buyer, &entitlement, &file)
         .await
@@ -492,18 +498,9 @@ async fn the_end_of_access_is_told_on_the_stores_calendar() {
     )
     .await;
     let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
-    let db = app.db().await;
-    let granted = entitlement::Entity::find()
-        .filter(entitlement::Column::OrderId.eq(order.id))
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
     let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
     let until = yesterday.and_hms_opt(12, 0, 0).unwrap().and_utc();
-    let mut ended: entitlement::ActiveModel = granted.into();
-    ended.access_until = Set(Some(until));
-    ended.update(&db).await.unwrap();
+    access_ends(&app, order.id, until).await;
 
     let refused = download(&app, &buyer, &entitlement, &file).await;
     assert_eq!(refused.status(), 409);
