@@ -13,6 +13,7 @@ pub use links::{CONFIRM_TTL, MAGIC_LINK_TTL, RESET_TTL};
 
 pub use password::{Hasher, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, hash_password, verify_password};
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, SqlErr,
@@ -21,6 +22,7 @@ use std::fmt;
 use types::email::{Email, InvalidEmail};
 use uuid::Uuid;
 
+use crate::batch::Batched;
 use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::entities::user::{self, Role};
@@ -128,12 +130,24 @@ pub struct Accounts {
     limiter: RateLimiter,
     /// The store's public base URL, for links in mails.
     public_url: String,
+    /// Who is signed in on a session (by its id's hash) and until when: the
+    /// question of nearly every request, asked together by requests that
+    /// arrive together.
+    signed_in: Batched<String, (user::Model, DateTime<Utc>)>,
 }
 
 impl Accounts {
     pub fn new(db: DatabaseConnection, clock: Clock, public_url: impl Into<String>) -> Self {
+        let signed_in = Batched::new({
+            let (db, clock) = (db.clone(), clock.clone());
+            move |hashes| {
+                let (db, now) = (db.clone(), clock.now());
+                async move { crate::sessions::signed_in_on(&db, hashes, now).await }
+            }
+        });
         Self {
             limiter: RateLimiter::new(clock.clone()),
+            signed_in,
             db,
             clock,
             hasher: Hasher::default(),
@@ -202,14 +216,14 @@ impl Accounts {
     }
 
     /// The account signed in on the live session whose id hashes to `id_hash`
-    /// (one query), and whether that session is due to be saved again
+    /// (one query, shared with the requests asking at the same moment), and whether that session is due to be saved again
     /// ([`crate::sessions::due_for_renewal`]).
     pub async fn signed_in_on(
         &self,
         id_hash: &str,
     ) -> Result<Option<(user::Model, bool)>, AccountError> {
+        let found = self.signed_in.get(id_hash.to_owned()).await?;
         let now = self.clock.now();
-        let found = crate::sessions::signed_in_on(&self.db, id_hash, now).await?;
         Ok(found.map(|(user, ends)| (user, crate::sessions::due_for_renewal(ends, now))))
     }
 

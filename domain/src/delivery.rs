@@ -11,9 +11,8 @@ mod log;
 mod writer;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect,
-};
+use sea_orm::{DatabaseConnection, DbErr};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 use types::delivery::{DeliveryKind, MediaKind};
@@ -21,6 +20,7 @@ use uuid::Uuid;
 
 pub use log::{LogFilter, LogRow, log_csv};
 
+use crate::batch::Batched;
 use crate::clock::Clock;
 use crate::entities::{entitlement, product_file, user};
 use crate::storage::{Storage, download_lifetime};
@@ -90,6 +90,47 @@ pub struct Delivery {
     /// Downloads counted lately: minting one of them again inside the window
     /// needs no look in the log.
     lately: Arc<Mutex<Lately>>,
+    /// Purchases and the newest versions of files asked of them, read many
+    /// mints at a time.
+    opened: Batched<(Uuid, Uuid), Opened>,
+}
+
+/// A purchase, and the version buyers get of a file asked of it (None when
+/// its product has no such file).
+type Opened = (entitlement::Model, Option<product_file::Model>);
+
+/// Reads the purchases and files of `asked` (purchase and file ids) in one
+/// query.
+async fn read_purchases(
+    db: DatabaseConnection,
+    asked: Vec<(Uuid, Uuid)>,
+) -> Result<HashMap<(Uuid, Uuid), Opened>, DbErr> {
+    let purchases: HashSet<Uuid> = asked.iter().map(|(purchase, _)| *purchase).collect();
+    let files: HashSet<Uuid> = asked.iter().map(|(_, file)| *file).collect();
+    let found = crate::product_files::purchased_files(
+        &db,
+        purchases.into_iter().collect(),
+        files.into_iter().collect(),
+    )
+    .await?;
+    let mut granted = HashMap::with_capacity(found.len());
+    let mut newest = HashMap::with_capacity(found.len());
+    for row in found {
+        if let (Some(file), Some(version)) = (row.asked, row.newest) {
+            newest.insert((row.granted.pid, file), version);
+        }
+        granted.insert(row.granted.pid, row.granted);
+    }
+    Ok(asked
+        .into_iter()
+        .filter_map(|(purchase, file)| {
+            let granted = granted.get(&purchase)?.clone();
+            Some((
+                (purchase, file),
+                (granted, newest.remove(&(purchase, file))),
+            ))
+        })
+        .collect())
 }
 
 /// Who asked, as the log keeps it.
@@ -113,6 +154,10 @@ impl From<&Requester<'_>> for Caller {
 impl Delivery {
     pub fn new(db: DatabaseConnection, storage: Storage, clock: Clock) -> Self {
         Self {
+            opened: Batched::new({
+                let db = db.clone();
+                move |asked| read_purchases(db.clone(), asked)
+            }),
             db,
             storage,
             clock,
@@ -145,15 +190,11 @@ impl Delivery {
         if !user.is_verified() {
             return Err(DeliveryError::Unproven);
         }
-        // The purchase and the version buyers get of the file, in one query.
-        let (granted, file) = entitlement::Entity::find()
-            .filter(entitlement::Column::Pid.eq(entitlement))
-            .select_also(product_file::Entity)
-            .join(
-                JoinType::LeftJoin,
-                crate::product_files::newest_version_for_purchase(file),
-            )
-            .one(&self.db)
+        // The purchase and the version buyers get of the file, read with
+        // those other mints ask at the same moment.
+        let (granted, file) = self
+            .opened
+            .get((entitlement, file))
             .await?
             .ok_or(DeliveryError::NotFound)?;
         if granted.user_id != user.id {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod analytics;
 pub mod audit;
+pub mod batch;
 pub mod carts;
 pub mod catalog;
 pub mod clock;

@@ -4,8 +4,9 @@
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, RelationDef,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, IdenStatic, Iterable, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -58,28 +59,66 @@ pub async fn newest_versions_of(
         .await
 }
 
-/// Joins to a purchase the version buyers get of its product's file `file`
-/// (given by any version of it): one query reads both.
-pub fn newest_version_for_purchase(file: Uuid) -> RelationDef {
-    entitlement::Entity::belongs_to(product_file::Entity)
-        .from(entitlement::Column::ProductId)
-        .to(product_file::Column::ProductId)
-        .on_condition(move |_, files| {
-            let asked = Alias::new("asked");
-            let name_of_asked = Query::select()
-                .column((asked.clone(), product_file::Column::Filename))
-                .from_as(product_file::Entity, asked.clone())
-                .and_where(Expr::col((asked.clone(), product_file::Column::Pid)).eq(file))
-                .and_where(
-                    Expr::col((asked, product_file::Column::ProductId))
-                        .equals((files.clone(), product_file::Column::ProductId)),
-                )
-                .to_owned();
+/// A purchase read for a mint, with a file asked of it: `asked` is None when
+/// no file asked is one of its product's, `newest` the version buyers get of
+/// the file asked.
+#[derive(Debug, FromQueryResult)]
+pub struct PurchasedFile {
+    pub asked: Option<Uuid>,
+    #[sea_orm(nested)]
+    pub granted: entitlement::Model,
+    #[sea_orm(nested(prefix = "newest_"))]
+    pub newest: Option<product_file::Model>,
+}
+
+/// The purchases `purchases`, each with the version buyers get of every file
+/// in `files` (given by any version of it) that is one of its product's: one
+/// query for all. A purchase comes once per such file, or once with none.
+pub async fn purchased_files(
+    db: &impl ConnectionTrait,
+    purchases: Vec<Uuid>,
+    files: Vec<Uuid>,
+) -> Result<Vec<PurchasedFile>, DbErr> {
+    let asked = Alias::new("asked");
+    let mut select = entitlement::Entity::find()
+        .filter(entitlement::Column::Pid.is_in(purchases))
+        .column_as(
+            Expr::col((asked.clone(), product_file::Column::Pid)),
+            "asked",
+        );
+    for column in product_file::Column::iter() {
+        select = select.column_as(
+            Expr::col((product_file::Entity, column)),
+            format!("newest_{}", column.as_str()),
+        );
+    }
+    QueryTrait::query(&mut select)
+        .join_as(
+            JoinType::LeftJoin,
+            product_file::Entity,
+            asked.clone(),
             Condition::all()
-                .add(Expr::col((files, product_file::Column::Filename)).in_subquery(name_of_asked))
-                .add(is_newest_version())
-        })
-        .into()
+                .add(
+                    Expr::col((asked.clone(), product_file::Column::ProductId))
+                        .equals((entitlement::Entity, entitlement::Column::ProductId)),
+                )
+                .add(Expr::col((asked.clone(), product_file::Column::Pid)).is_in(files)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            product_file::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((product_file::Entity, product_file::Column::ProductId))
+                        .equals((asked.clone(), product_file::Column::ProductId)),
+                )
+                .add(
+                    Expr::col((product_file::Entity, product_file::Column::Filename))
+                        .equals((asked, product_file::Column::Filename)),
+                )
+                .add(is_newest_version()),
+        );
+    select.into_model::<PurchasedFile>().all(db).await
 }
 
 /// The rule for the version buyers get, written once: no version of the same

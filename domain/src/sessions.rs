@@ -10,6 +10,7 @@ use sea_orm::{
     QuerySelect, RelationDef,
 };
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::entities::{session, user};
@@ -46,25 +47,31 @@ pub fn due_for_renewal(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     expires_at < now + IDLE_LIFETIME - Duration::days(1)
 }
 
-/// The account signed in on the live session whose id hashes to `id_hash`,
-/// and when that session ends: one query for both.
+/// The accounts signed in on the live sessions whose ids hash to `id_hashes`,
+/// by hash, with when each session ends: one query for all.
 pub async fn signed_in_on(
     db: &impl ConnectionTrait,
-    id_hash: &str,
+    id_hashes: Vec<String>,
     now: DateTime<Utc>,
-) -> Result<Option<(user::Model, DateTime<Utc>)>, DbErr> {
+) -> Result<HashMap<String, (user::Model, DateTime<Utc>)>, DbErr> {
     let on: RelationDef = session::Entity::belongs_to(user::Entity)
         .from(session::Column::UserPid)
         .to(user::Column::Pid)
         .into();
     let found = user::Entity::find()
         .join(JoinType::InnerJoin, on.rev())
-        .filter(session::Column::IdHash.eq(id_hash))
+        .filter(session::Column::IdHash.is_in(id_hashes))
         .filter(live_at(now))
         .select_also(session::Entity)
-        .one(db)
+        .all(db)
         .await?;
-    Ok(found.and_then(|(user, session)| Some((user, session?.expires_at))))
+    Ok(found
+        .into_iter()
+        .filter_map(|(user, session)| {
+            let session = session?;
+            Some((session.id_hash, (user, session.expires_at)))
+        })
+        .collect())
 }
 
 /// The live sessions of account `user`, newest first.

@@ -1,11 +1,12 @@
 //! A product in the catalog grid.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::views::{ProductCardView, ProductKind};
 
-/// A cover, title, summary and price, linking to the product page.
+/// A cover, title, summary and price, linking to the product page (a plain
+/// link: the router still follows it in the page, and a grid of cards builds
+/// no reactive state per card).
 #[component]
 pub fn ProductCard(product: ProductCardView) -> impl IntoView {
     let href = format!("/products/{}", product.slug);
@@ -20,7 +21,7 @@ pub fn ProductCard(product: ProductCardView) -> impl IntoView {
     };
     view! {
         <li class="card">
-            <A href=href attr:class="card__link">
+            <a href=href class="card__link">
                 {product.cover.map(|cover| view! {
                     <img
                         class="card__cover"
@@ -40,7 +41,7 @@ pub fn ProductCard(product: ProductCardView) -> impl IntoView {
                     <p class="card__summary">{product.summary}</p>
                     <p class="card__price">{price}</p>
                 </div>
-            </A>
+            </a>
         </li>
     }
 }

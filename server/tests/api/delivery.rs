@@ -5,7 +5,9 @@
 use crate::checkout::bought;
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
 use domain::entities::{delivery, entitlement, product_file, user};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde_json::Value;
 use sha2::Digest;
 
@@ -95,6 +97,50 @@ async fn a_buyer_downloads_exactly_the_file_bought_and_nobody_else_does(app: Tes
     assert_eq!(log.len(), 2, "both mints are logged");
     assert_eq!(log.iter().filter(|d| d.counted).count(), 1);
     assert_eq!(log[0].product_file_id, file.id);
+
+    // Asked by an older version's id, the newest version is delivered (the
+    // same delivery: within the window, same name); a file of another
+    // product is no file of this purchase.
+    let newer = product_file::ActiveModel {
+        pid: Set(uuid::Uuid::now_v7()),
+        product_id: Set(file.product_id),
+        // Not fetched here: the link's name is what is checked.
+        s3_key: Set(format!("{}.v2", file.s3_key)),
+        filename: Set(name.to_owned()),
+        content_type: Set(file.content_type.clone()),
+        size_bytes: Set(file.size_bytes),
+        sha256: Set(file.sha256.clone()),
+        version: Set(file.version + 1),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db().await)
+    .await
+    .unwrap();
+    let minted: Value = download(&app, &buyer, &entitlement, &file_id)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        minted["url"].as_str().unwrap().contains(".v2?"),
+        "the newest version's object: {minted}"
+    );
+    let newest_logged = delivery::Entity::find()
+        .order_by_desc(delivery::Column::Id)
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(newest_logged.product_file_id, newer.id);
+    let elsewhere = product_file::Entity::find()
+        .filter(product_file::Column::ProductId.ne(file.product_id))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = download(&app, &buyer, &entitlement, &elsewhere.pid.to_string()).await;
+    assert_eq!(refused.status(), 404);
 
     // A tampered link is refused by the store's S3.
     let signature_at = url.find("X-Amz-Signature=").unwrap() + "X-Amz-Signature=".len();
