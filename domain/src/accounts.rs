@@ -216,7 +216,8 @@ impl Accounts {
     }
 
     /// The account signed in on the live session whose id hashes to `id_hash`
-    /// (one query, shared with the requests asking at the same moment), and whether that session is due to be saved again
+    /// (one query, shared with the requests asking at the same moment), and
+    /// whether that session is due to be saved again
     /// ([`crate::sessions::due_for_renewal`]).
     pub async fn signed_in_on(
         &self,

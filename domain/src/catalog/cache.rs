@@ -1,9 +1,10 @@
 //! What the catalog keeps between requests: the tags in use on published
 //! products (every catalog page lists them), the pages of results searches
 //! found (the catalog's front page is one) and the products their pages show,
-//! and the generation that dates everything made from the catalog. The product editor, the gallery, the
-//! files service and upload completion invalidate it on every change; another
-//! instance's changes show within [`TAGS_TTL`].
+//! and the generation that dates everything made from the catalog. The
+//! product editor, the gallery, the files service and upload completion
+//! invalidate it on every change; another instance's changes show within
+//! [`TAGS_TTL`].
 
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;

@@ -149,8 +149,6 @@ impl Delivery {
         jobs: &[Job],
     ) -> Result<Vec<Result<Delivered, DeliveryError>>, DbErr> {
         let now = self.clock.now();
-        let mut outcomes = Vec::with_capacity(jobs.len());
-        let mut rows = Vec::with_capacity(jobs.len());
         let delivered = |job: &Job, granted: entitlement::Model, took: bool| {
             let row = super::log::row(&job.caller, &granted, &job.file, job.kind, took, now);
             let file = job.file.clone();
@@ -159,7 +157,7 @@ impl Delivery {
         if !jobs.iter().any(|job| job.counts) {
             // Streams and deliveries counted lately: nothing to count, and
             // the log rows are one statement, a transaction of its own.
-            (rows, outcomes) = jobs
+            let (rows, outcomes): (Vec<_>, _) = jobs
                 .iter()
                 .map(|job| delivered(job, job.granted.clone(), false))
                 .unzip();
@@ -168,6 +166,8 @@ impl Delivery {
                 .await?;
             return Ok(outcomes);
         }
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        let mut rows = Vec::with_capacity(jobs.len());
         let txn = begin_write(&self.db).await?;
         let mut counted = HashMap::new();
         for job in jobs {

@@ -117,11 +117,13 @@ async fn a_buyer_downloads_exactly_the_file_bought_and_nobody_else_does(app: Tes
     .insert(&app.db().await)
     .await
     .unwrap();
-    let minted: Value = download(&app, &buyer, &entitlement, &file_id)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let minted: Value = app
+        .call_json(
+            "download",
+            &[("entitlement", &entitlement), ("file", &file_id)],
+            Some(&buyer),
+        )
+        .await;
     assert!(
         minted["url"].as_str().unwrap().contains(".v2?"),
         "the newest version's object: {minted}"
