@@ -11,6 +11,7 @@ pub mod codec;
 pub mod components;
 pub mod error;
 pub mod forms;
+pub mod html;
 pub mod pages;
 pub mod root;
 pub mod views;

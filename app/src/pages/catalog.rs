@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::list_products;
 use crate::components::catalog_query::CatalogQuery;
 use crate::components::error_notice::ErrorNotice;
-use crate::components::product_card::ProductCard;
+use crate::components::product_card::ProductGrid;
 use crate::views::CatalogPageView;
 
 /// The store's front page.
@@ -114,9 +114,7 @@ fn Results(page: CatalogPageView, query: CatalogQuery) -> impl IntoView {
     view! {
         {tag_links}
         <p class="page-lead" role="status">{summary}</p>
-        <ul class="grid" aria-label="Products">
-            {products.into_iter().map(|product| view! { <ProductCard product/> }).collect_view()}
-        </ul>
+        <ProductGrid products/>
         {pager}
     }
 }
