@@ -22,7 +22,7 @@ import { transformSync } from 'esbuild';
 /// sets the target at 200 kB; the bundle is not there yet (about 218 kB), so
 /// for now this is a ratchet that keeps it from growing: lower it as the
 /// bundle shrinks, down to 200_000.
-const SHOPPER_BUDGET = 220_000;
+const SHOPPER_BUDGET = 219_000;
 
 const [pkg, staging] = process.argv.slice(2);
 if (!pkg || !staging) {
