@@ -8,7 +8,8 @@ use crate::api::{AddToCart, get_product};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::gallery::Gallery;
 use crate::components::pay_what_you_want::PayWhatYouWant;
-use crate::views::ProductPageView;
+use crate::html::push_text;
+use crate::views::{FileView, ProductPageView};
 use leptos::server_fn::ServerFn;
 
 /// `/products/:slug`.
@@ -78,9 +79,7 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
                     <button class="button buy-box__button" type="submit" disabled=membership>
                         {if membership { "Subscriptions open soon" } else { "Add to cart" }}
                     </button>
-                    <ul class="terms">
-                        {terms.into_iter().map(|term| view! { <li>{term}</li> }).collect_view()}
-                    </ul>
+                    <ul class="terms" inner_html=list_items(&terms, "")></ul>
                 </form>
                 {(!description_html.trim().is_empty()).then(|| view! {
                     <section class="product__description" aria-labelledby="about">
@@ -89,24 +88,82 @@ fn ProductDetails(product: ProductPageView) -> impl IntoView {
                     </section>
                 })}
                 {(!files.is_empty()).then(|| view! {
-                    <section class="files" aria-labelledby="included">
-                        <h2 id="included">"What's included"</h2>
-                        <table class="files__table">
-                            <thead>
-                                <tr><th scope="col">"File"</th><th scope="col">"Format"</th><th scope="col">"Size"</th></tr>
-                            </thead>
-                            <tbody>
-                                {files.into_iter().map(|file| view! {
-                                    <tr><td>{file.name}</td><td>{file.format}</td><td>{file.size}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </section>
+                    <section class="files" aria-labelledby="included" inner_html=files_table(&files)></section>
                 })}
-                <ul class="tags" aria-label="Tags">
-                    {card.tags.into_iter().map(|tag| view! { <li class="tag">{tag}</li> }).collect_view()}
-                </ul>
+                <ul class="tags" aria-label="Tags" inner_html=list_items(&card.tags, "tag")></ul>
             </div>
         </article>
+    }
+}
+
+// The page's static lists are written as escaped markup, as the catalog's
+// cards are (`components::product_card`): nothing in them is reactive.
+
+/// An `<li>` for each item (of class `class` unless it is empty).
+fn list_items(items: &[String], class: &str) -> String {
+    let open = if class.is_empty() {
+        "<li>".to_owned()
+    } else {
+        format!(r#"<li class="{class}">"#)
+    };
+    let mut html = String::new();
+    for item in items {
+        html.push_str(&open);
+        push_text(&mut html, item);
+        html.push_str("</li>");
+    }
+    html
+}
+
+/// The "What's included" heading and table of files.
+fn files_table(files: &[FileView]) -> String {
+    let mut html = String::from(concat!(
+        r#"<h2 id="included">What's included</h2><table class="files__table"><thead>"#,
+        r#"<tr><th scope="col">File</th><th scope="col">Format</th><th scope="col">Size</th></tr>"#,
+        "</thead><tbody>",
+    ));
+    for file in files {
+        for (at, cell) in [&file.name, &file.format, &file.size]
+            .into_iter()
+            .enumerate()
+        {
+            html.push_str(if at == 0 { "<tr><td>" } else { "<td>" });
+            push_text(&mut html, cell);
+            html.push_str("</td>");
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_the_files_table_are_escaped_markup() {
+        assert_eq!(
+            list_items(&["audio".into(), "<b>&</b>".into()], "tag"),
+            r#"<li class="tag">audio</li><li class="tag">&lt;b&gt;&amp;&lt;/b&gt;</li>"#
+        );
+        assert_eq!(
+            list_items(&["5 downloads".into()], ""),
+            "<li>5 downloads</li>"
+        );
+        assert_eq!(list_items(&[], "tag"), "");
+        let table = files_table(&[FileView {
+            name: "Notes – \"été\" <2026>.pdf".into(),
+            format: "PDF".into(),
+            size: "1.3 kB".into(),
+        }]);
+        assert!(
+            table.starts_with(
+                r#"<h2 id="included">What's included</h2><table class="files__table">"#
+            )
+        );
+        assert!(table.ends_with(
+            r#"<tbody><tr><td>Notes – "été" &lt;2026&gt;.pdf</td><td>PDF</td><td>1.3 kB</td></tr></tbody></table>"#
+        ));
     }
 }
