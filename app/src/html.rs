@@ -1,6 +1,7 @@
 //! Markup written by hand, for the parts of a page with nothing reactive in
-//! them (see `components::product_card`): text and attribute values escaped
-//! as the view macro escapes them.
+//! them (see `components::product_card`): element text and double-quoted
+//! attribute values, escaped so that nothing in them can end the element or
+//! the attribute.
 
 /// Pushes `text` as element content: `&`, `<` and `>` escaped.
 pub fn push_text(html: &mut String, text: &str) {

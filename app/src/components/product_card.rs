@@ -10,6 +10,7 @@
 //! browser gets the same markup from the same writer.
 
 use leptos::prelude::*;
+use std::fmt::Write as _;
 
 use crate::html::{push_attr, push_text};
 use crate::views::{ProductCardView, ProductKind};
@@ -42,10 +43,12 @@ fn card(html: &mut String, product: &ProductCardView) {
         }
         html.push_str(r#"" sizes="(max-width: 40rem) 100vw, 20rem" alt=""#);
         push_attr(html, &cover.alt);
-        html.push_str(&format!(
+        // Writing to a String cannot fail.
+        let _ = write!(
+            html,
             r#"" width="{}" height="{}" loading="lazy" decoding="async">"#,
             cover.width, cover.height
-        ));
+        );
     }
     html.push_str(r#"<div class="card__body"><span class="card__kind">"#);
     html.push_str(kind);

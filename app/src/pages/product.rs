@@ -123,11 +123,9 @@ fn files_table(files: &[FileView]) -> String {
         "</thead><tbody>",
     ));
     for file in files {
-        for (at, cell) in [&file.name, &file.format, &file.size]
-            .into_iter()
-            .enumerate()
-        {
-            html.push_str(if at == 0 { "<tr><td>" } else { "<td>" });
+        html.push_str("<tr>");
+        for cell in [&file.name, &file.format, &file.size] {
+            html.push_str("<td>");
             push_text(&mut html, cell);
             html.push_str("</td>");
         }
