@@ -14,6 +14,8 @@ use sea_orm::{
     JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
 };
 
+use std::sync::Arc;
+
 use crate::clock::Clock;
 use crate::entities::product::{self, ProductStatus};
 use crate::entities::product_image;
@@ -80,6 +82,9 @@ pub struct SearchResults {
 pub struct Details {
     pub product: product::Model,
     pub price: Money,
+    /// The description rendered from Markdown, safe to insert as HTML
+    /// ([`crate::markdown`]); rendered once, when the product is read.
+    pub description_html: String,
     pub images: Vec<Image>,
     pub files: Vec<IncludedFile>,
 }
@@ -118,7 +123,7 @@ impl Catalog {
     /// images; and every tag in use, for filters.
     /// Kept (until a product changes, or [`TAGS_TTL`]) and shared by every
     /// visitor who asks the same.
-    pub async fn search(&self, query: &SearchQuery) -> Result<SearchResults, CatalogError> {
+    pub async fn search(&self, query: &SearchQuery) -> Result<Arc<SearchResults>, CatalogError> {
         let now = self.clock.now();
         self.cache
             .search(query, now, self.search_now(query, now))
@@ -242,7 +247,7 @@ impl Catalog {
 
     /// The published product with `slug`, its gallery and its files. Kept
     /// like search results.
-    pub async fn published_by_slug(&self, slug: &str) -> Result<Details, CatalogError> {
+    pub async fn published_by_slug(&self, slug: &str) -> Result<Arc<Details>, CatalogError> {
         let now = self.clock.now();
         self.cache
             .product(slug, now, self.published_now(slug, now))
@@ -280,6 +285,7 @@ impl Catalog {
         }
         Ok(Details {
             price: product.price(),
+            description_html: crate::markdown::to_safe_html(&product.description),
             product,
             images,
             files,

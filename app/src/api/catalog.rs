@@ -22,7 +22,7 @@ pub async fn list_products(
         sort.as_deref().unwrap_or_default(),
         page.unwrap_or(1),
     );
-    Ok(ctx.catalog.search(&query).await?.into())
+    Ok(ctx.catalog.search(&query).await?.as_ref().into())
 }
 
 /// One published product by its slug. Counts a view of its page (a number
@@ -33,5 +33,5 @@ pub async fn get_product(slug: String) -> Result<ProductPageView, AppError> {
     let details = ctx.catalog.published_by_slug(&slug).await?;
     ctx.page_views
         .count(details.product.id, &details.product.slug);
-    Ok(details.into())
+    Ok(details.as_ref().into())
 }

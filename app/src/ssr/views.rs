@@ -100,24 +100,24 @@ impl From<&domain::entities::mail::Model> for OutboxMailView {
     }
 }
 
-impl From<Image> for ImageView {
-    fn from(image: Image) -> Self {
+impl From<&Image> for ImageView {
+    fn from(image: &Image) -> Self {
         Self {
-            url: image.url,
-            srcset: image.srcset,
-            alt: image.alt,
+            url: image.url.clone(),
+            srcset: image.srcset.clone(),
+            alt: image.alt.clone(),
             width: image.width,
             height: image.height,
         }
     }
 }
 
-impl From<IncludedFile> for FileView {
-    fn from(file: IncludedFile) -> Self {
+impl From<&IncludedFile> for FileView {
+    fn from(file: &IncludedFile) -> Self {
         Self {
             format: format_name(&file.content_type, &file.filename),
             size: human_size(file.size_bytes),
-            name: file.filename,
+            name: file.filename.clone(),
         }
     }
 }
@@ -151,9 +151,11 @@ fn price_view(product: &product::Model) -> PriceView {
     }
 }
 
-fn card(product: product::Model, cover: Option<Image>) -> ProductCardView {
+/// A card for `product`, read from what the catalog keeps (shared by every
+/// visitor): only what the card shows is copied.
+fn card(product: &product::Model, cover: Option<&Image>) -> ProductCardView {
     ProductCardView {
-        price: price_view(&product),
+        price: price_view(product),
         kind: product.kind,
         tags: product
             .tags
@@ -163,26 +165,26 @@ fn card(product: product::Model, cover: Option<Image>) -> ProductCardView {
             .map(str::to_owned)
             .collect(),
         cover: cover.map(Into::into),
-        slug: product.slug,
-        title: product.title,
-        summary: product.summary,
+        slug: product.slug.clone(),
+        title: product.title.clone(),
+        summary: product.summary.clone(),
     }
 }
 
-impl From<Listing> for ProductCardView {
-    fn from(listing: Listing) -> Self {
-        card(listing.product, listing.cover)
+impl From<&Listing> for ProductCardView {
+    fn from(listing: &Listing) -> Self {
+        card(&listing.product, listing.cover.as_ref())
     }
 }
 
-impl From<SearchResults> for CatalogPageView {
-    fn from(results: SearchResults) -> Self {
+impl From<&SearchResults> for CatalogPageView {
+    fn from(results: &SearchResults) -> Self {
         Self {
-            products: results.listings.into_iter().map(Into::into).collect(),
+            products: results.listings.iter().map(Into::into).collect(),
             total: results.total,
             page: results.page,
             pages: results.pages,
-            tags: results.tags,
+            tags: results.tags.clone(),
         }
     }
 }
@@ -213,16 +215,14 @@ fn terms(product: &product::Model) -> Vec<String> {
     terms
 }
 
-impl From<Details> for ProductPageView {
-    fn from(details: Details) -> Self {
-        let terms = terms(&details.product);
-        let description_html = domain::markdown::to_safe_html(&details.product.description);
+impl From<&Details> for ProductPageView {
+    fn from(details: &Details) -> Self {
         Self {
-            card: card(details.product, None),
-            description_html,
-            files: details.files.into_iter().map(Into::into).collect(),
-            terms,
-            images: details.images.into_iter().map(Into::into).collect(),
+            card: card(&details.product, None),
+            description_html: details.description_html.clone(),
+            files: details.files.iter().map(Into::into).collect(),
+            terms: terms(&details.product),
+            images: details.images.iter().map(Into::into).collect(),
         }
     }
 }

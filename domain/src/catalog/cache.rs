@@ -35,11 +35,12 @@ pub struct CatalogCache {
 }
 
 /// What was found for each question, under one generation, each for
-/// [`TAGS_TTL`].
+/// [`TAGS_TTL`]. Handed out shared: a page reads what it shows from it,
+/// nothing is copied per visitor.
 #[derive(Debug)]
 struct Kept<K, V> {
     generation: u64,
-    found: HashMap<K, (DateTime<Utc>, V)>,
+    found: HashMap<K, (DateTime<Utc>, Arc<V>)>,
 }
 
 impl<K, V> Default for Kept<K, V> {
@@ -51,8 +52,8 @@ impl<K, V> Default for Kept<K, V> {
     }
 }
 
-impl<K: Hash + Eq, V: Clone> Kept<K, V> {
-    fn get(&self, key: &K, generation: u64, now: DateTime<Utc>) -> Option<V> {
+impl<K: Hash + Eq, V> Kept<K, V> {
+    fn get(&self, key: &K, generation: u64, now: DateTime<Utc>) -> Option<Arc<V>> {
         match self.found.get(key) {
             Some((at, value)) if self.generation == generation && now - *at < TAGS_TTL => {
                 Some(value.clone())
@@ -61,7 +62,7 @@ impl<K: Hash + Eq, V: Clone> Kept<K, V> {
         }
     }
 
-    fn keep(&mut self, generation: u64, now: DateTime<Utc>, key: K, value: V) {
+    fn keep(&mut self, generation: u64, now: DateTime<Utc>, key: K, value: Arc<V>) {
         if self.generation != generation || self.found.len() >= KEPT {
             self.generation = generation;
             self.found.clear();
@@ -126,7 +127,7 @@ impl CatalogCache {
         query: &SearchQuery,
         now: DateTime<Utc>,
         find: impl Future<Output = Result<SearchResults, E>>,
-    ) -> Result<SearchResults, E> {
+    ) -> Result<Arc<SearchResults>, E> {
         self.kept_or_found(&self.searches, query.clone(), now, find)
             .await
     }
@@ -137,20 +138,20 @@ impl CatalogCache {
         slug: &str,
         now: DateTime<Utc>,
         find: impl Future<Output = Result<Details, E>>,
-    ) -> Result<Details, E> {
+    ) -> Result<Arc<Details>, E> {
         self.kept_or_found(&self.products, slug.to_owned(), now, find)
             .await
     }
 
     /// What `kept` holds for `key` if still good; else what `find` answers,
     /// kept unless a change came in while it was found.
-    async fn kept_or_found<K: Hash + Eq, V: Clone, E>(
+    async fn kept_or_found<K: Hash + Eq, V, E>(
         &self,
         kept: &Mutex<Kept<K, V>>,
         key: K,
         now: DateTime<Utc>,
         find: impl Future<Output = Result<V, E>>,
-    ) -> Result<V, E> {
+    ) -> Result<Arc<V>, E> {
         let generation = self.generation();
         let held = kept
             .lock()
@@ -159,10 +160,10 @@ impl CatalogCache {
         if let Some(value) = held {
             return Ok(value);
         }
-        let value = find.await?;
+        let value = Arc::new(find.await?);
         let mut kept = kept.lock().unwrap_or_else(|p| p.into_inner());
         if self.generation() == generation {
-            kept.keep(generation, now, key, value.clone());
+            kept.keep(generation, now, key, Arc::clone(&value));
         }
         Ok(value)
     }
@@ -208,7 +209,7 @@ mod tests {
                 tags: Vec::new(),
             })
         };
-        let total = |asked: Result<SearchResults, ()>| asked.unwrap().total;
+        let total = |asked: Result<Arc<SearchResults>, ()>| asked.unwrap().total;
         assert_eq!(total(cache.search(&front, now, found(7)).await), 7);
         let later = now + Duration::seconds(5);
         assert_eq!(total(cache.search(&front, later, found(1)).await), 7);
