@@ -49,7 +49,8 @@ pub enum DeliveryError {
     Refunded,
     #[error("Access to this purchase was withdrawn.")]
     Revoked,
-    #[error("Access to this purchase ended on {}.", .0.format("%Y-%m-%d"))]
+    /// Worded by [`access_ended`]; here with the day in UTC.
+    #[error("{}", access_ended(.0.format("%Y-%m-%d")))]
     AccessEnded(DateTime<Utc>),
     #[error("No downloads left: all {0} were used.")]
     NoDownloadsLeft(i32),
@@ -57,6 +58,12 @@ pub enum DeliveryError {
     NotStreamable,
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+/// The refusal of a purchase whose access window has closed, `day` as the
+/// page shows dates (the store's calendar day, where one is known).
+pub fn access_ended(day: impl std::fmt::Display) -> String {
+    format!("Access to this purchase ended on {day}.")
 }
 
 /// Who asks, and from where (for the log).

@@ -152,9 +152,8 @@ impl From<DeliveryError> for AppError {
             E::NotFound => Self::NotFound,
             E::NotYours => Self::Forbidden,
             // The day on the store's calendar, as every page shows dates.
-            E::AccessEnded(until) => Self::Conflict(format!(
-                "Access to this purchase ended on {}.",
-                crate::ssr::store_time::day_of(until)
+            E::AccessEnded(until) => Self::Conflict(domain::delivery::access_ended(
+                crate::ssr::store_time::day_of(until),
             )),
             E::Unproven | E::Refunded | E::Revoked | E::NoDownloadsLeft(_) | E::NotStreamable => {
                 Self::Conflict(err.to_string())
