@@ -3,11 +3,17 @@
 //! encoding reads answers from bytes and page data from text, which compiles
 //! every view's deserializer twice into the browser bundle; reading both from
 //! text keeps one copy.
+//!
+//! And how a catalog page's data travels inside the page ([`CatalogPageData`]).
 
+use leptos::server::codee::{Decoder, Encoder};
 use leptos::server_fn::codec::Post;
 use leptos::server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::views::CatalogPageView;
 
 /// JSON, decoded from text.
 pub struct JsonText;
@@ -37,5 +43,105 @@ impl<T: DeserializeOwned> Decodes<T> for JsonText {
     fn decode(bytes: leptos::server_fn::Bytes) -> Result<T, Self::Error> {
         let text = std::str::from_utf8(&bytes).map_err(serde::de::Error::custom)?;
         serde_json::from_str(text)
+    }
+}
+
+/// A catalog page's data as the server writes it into the page for the
+/// browser to hydrate with: without its cards. The grid is markup the server
+/// wrote into the document (`<ul inner_html>`), which hydration keeps as it
+/// stands, so the cards' data would only be the same cards a second time —
+/// nearly half of a rendered catalog page, their presigned cover links above
+/// all. What the page's own views show (the count, pages and tags) travels as
+/// usual. A catalog page reached in the browser gets its cards from
+/// `list_products` and writes the grid itself.
+pub struct CatalogPageData;
+
+type CatalogResult = Result<CatalogPageView, AppError>;
+
+/// [`CatalogPageView`]'s fields, with no cards.
+#[derive(Serialize)]
+struct WithoutCards<'a> {
+    products: [(); 0],
+    total: u64,
+    page: u64,
+    pages: u64,
+    tags: &'a [String],
+}
+
+impl Encoder<CatalogResult> for CatalogPageData {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &CatalogResult) -> Result<String, Self::Error> {
+        let value = value.as_ref().map(|page| WithoutCards {
+            products: [],
+            total: page.total,
+            page: page.page,
+            pages: page.pages,
+            tags: &page.tags,
+        });
+        serde_json::to_string(&value)
+    }
+}
+
+impl Decoder<CatalogResult> for CatalogPageData {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(text: &str) -> Result<CatalogResult, Self::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::{Currency, PriceView, ProductCardView, ProductKind};
+
+    fn page() -> CatalogPageView {
+        CatalogPageView {
+            products: vec![ProductCardView {
+                slug: "night-rain".into(),
+                title: "Night Rain".into(),
+                summary: "Rain on a tin roof.".into(),
+                kind: ProductKind::Download,
+                price: PriceView {
+                    minor: 400,
+                    currency: Currency::EUR,
+                    label: "€4.00".into(),
+                    minimum: None,
+                    period: None,
+                },
+                cover: None,
+                tags: vec!["audio".into()],
+            }],
+            total: 13,
+            page: 2,
+            pages: 2,
+            tags: vec!["audio".into(), "e-book".into()],
+        }
+    }
+
+    #[test]
+    fn the_page_data_leaves_the_cards_out_and_keeps_what_the_page_shows() {
+        let text = CatalogPageData::encode(&Ok(page())).unwrap();
+        assert!(!text.contains("night-rain"), "{text}");
+        let read = CatalogPageData::decode(&text).unwrap().unwrap();
+        assert_eq!(
+            read,
+            CatalogPageView {
+                products: vec![],
+                ..page()
+            }
+        );
+    }
+
+    #[test]
+    fn a_refusal_travels_whole() {
+        let error = AppError::Internal {
+            request_id: "req-1".into(),
+        };
+        let text = CatalogPageData::encode(&Err(error.clone())).unwrap();
+        assert_eq!(CatalogPageData::decode(&text).unwrap(), Err(error));
     }
 }

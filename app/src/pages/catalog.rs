@@ -5,6 +5,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_products;
+use crate::codec::CatalogPageData;
 use crate::components::catalog_query::CatalogQuery;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::product_card::ProductGrid;
@@ -23,9 +24,11 @@ pub fn CatalogPage() -> impl IntoView {
             page: params.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
         }
     });
-    let results = Resource::new(
+    // The page's data leaves the cards out: the grid's markup is in the page.
+    let results = Resource::<_, CatalogPageData>::new_with_options(
         move || query.get(),
         |query| list_products(Some(query.q), query.tag, Some(query.sort), Some(query.page)),
+        false,
     );
     view! {
         <Title text="Catalog"/>

@@ -24,6 +24,22 @@ async fn the_catalog_lists_every_demo_product_with_its_cover(app: TestApp) {
 
     let covers = image_sources(&html);
     assert_eq!(covers.len(), DEMO_TITLES.len(), "one cover per product");
+    // The cards travel once, as the grid's markup: the data the page
+    // hydrates with does not carry them again.
+    let grid_start = html.find(r#"class="grid""#).unwrap();
+    let grid_end = grid_start + html[grid_start..].find("</ul>").unwrap();
+    let (grid, elsewhere) = (
+        &html[grid_start..grid_end],
+        [&html[..grid_start], &html[grid_end..]].concat(),
+    );
+    for title in DEMO_TITLES {
+        assert!(!elsewhere.contains(title), "{title} twice in the page");
+    }
+    for cover in &covers {
+        let signature = cover.rsplit("X-Amz-Signature=").next().unwrap();
+        assert!(grid.contains(signature));
+        assert!(!elsewhere.contains(signature), "{cover} twice in the page");
+    }
     for cover in covers {
         let response = app.client.get(&cover).send().await.unwrap();
         assert_eq!(response.status(), 200, "{cover}");
