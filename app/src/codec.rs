@@ -58,27 +58,18 @@ pub struct CatalogPageData;
 
 type CatalogResult = Result<CatalogPageView, AppError>;
 
-/// [`CatalogPageView`]'s fields, with no cards.
-#[derive(Serialize)]
-struct WithoutCards<'a> {
-    products: [(); 0],
-    total: u64,
-    page: u64,
-    pages: u64,
-    tags: &'a [String],
-}
-
 impl Encoder<CatalogResult> for CatalogPageData {
     type Error = serde_json::Error;
     type Encoded = String;
 
     fn encode(value: &CatalogResult) -> Result<String, Self::Error> {
-        let value = value.as_ref().map(|page| WithoutCards {
-            products: [],
+        // Every field named, so a field added to the view is a choice here.
+        let value = value.as_ref().map(|page| CatalogPageView {
+            products: Vec::new(),
             total: page.total,
             page: page.page,
             pages: page.pages,
-            tags: &page.tags,
+            tags: page.tags.clone(),
         });
         serde_json::to_string(&value)
     }
