@@ -50,6 +50,13 @@ const MAIL_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs
 /// instance writes its own, whether or not it runs the other jobs.
 const PAGE_VIEWS_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How often SQLite's write-ahead log is copied back into the database file, on
+/// a connection of its own rather than inside a commit. At 14,000 mints a
+/// second the log grows about 20,000 pages a second; a checkpoint every 200 ms
+/// copies about 4,000 at a time, well under SQLite's own threshold (10,000).
+/// Each instance runs its own, whether or not it runs the other jobs.
+const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Why the store could not start. Each variant says which part failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -292,6 +299,14 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartupError> {
         let (stop_counting, stopped_counting) = tokio::sync::oneshot::channel::<()>();
+        let (stop_checkpoints, stopped_checkpoints) = tokio::sync::oneshot::channel::<()>();
+        let checkpoints = tokio::spawn(domain::db::checkpoint_every(
+            self.db.clone(),
+            CHECKPOINT_PERIOD,
+            async move {
+                let _ = stopped_checkpoints.await;
+            },
+        ));
         let page_views = tokio::spawn(self.page_views.clone().flush_every(
             PAGE_VIEWS_PERIOD,
             async move {
@@ -342,6 +357,9 @@ impl Application {
         // The views of the last seconds are written before the store stops.
         let _ = stop_counting.send(());
         let _ = page_views.await;
+        // Then the write-ahead log is emptied into the database file.
+        let _ = stop_checkpoints.send(());
+        let _ = checkpoints.await;
         tracing::info!("Downlink stopped");
         drop(self.embedded_s3);
         result
