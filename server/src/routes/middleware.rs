@@ -31,19 +31,20 @@ impl MakeRequestId for NewRequestId {
     }
 }
 
+/// The span of one request. Its fields are only worked out when the span is
+/// recorded (`info_span!` evaluates them then), not at every request of a store
+/// that logs warnings only.
 fn request_span<B>(request: &Request<B>) -> Span {
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
-    // Mailed links carry their secret in the query: never log it.
-    let uri = domain::mail::replace_tokens(&request.uri().to_string(), "[redacted]");
     tracing::info_span!(
         "request",
         method = %request.method(),
-        uri = %uri,
-        request_id = %request_id,
+        // Mailed links carry their secret in the query: never log it.
+        uri = %domain::mail::replace_tokens(&request.uri().to_string(), "[redacted]"),
+        request_id = %request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-"),
     )
 }
 
