@@ -43,15 +43,17 @@ pub fn provide_refused_form() {
     let flash = SharedValue::new(|| {
         #[cfg(feature = "ssr")]
         {
-            use_context::<http::request::Parts>()
-                .and_then(|parts| parts.extensions.get::<FormFlash>().cloned())
-                .map(|mut flash| {
-                    flash.message = leptos::server_fn::error::ServerFnUrlError::<
+            with_context::<http::request::Parts, _>(|parts| {
+                parts.extensions.get::<FormFlash>().cloned()
+            })
+            .flatten()
+            .map(|mut flash| {
+                flash.message = leptos::server_fn::error::ServerFnUrlError::<
                         crate::error::AppError,
                     >::decode_err(&flash.error)
                     .to_string();
-                    flash
-                })
+                flash
+            })
         }
         #[cfg(not(feature = "ssr"))]
         {

@@ -21,9 +21,9 @@ pub fn shell() -> impl IntoView {
     let assets = use_context::<std::sync::Arc<Assets>>()
         .unwrap_or_else(|| std::sync::Arc::new(Assets::unhashed()));
     #[cfg(feature = "ssr")]
-    let area = use_context::<http::request::Parts>()
-        .map(|parts| crate::assets::Area::of(parts.uri.path()))
-        .unwrap_or_default();
+    let area =
+        with_context::<http::request::Parts, _>(|parts| crate::assets::Area::of(parts.uri.path()))
+            .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let area = crate::assets::Area::default();
     view! {

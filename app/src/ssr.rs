@@ -97,16 +97,16 @@ pub async fn admin() -> Result<(AppContext, user::Model), AppError> {
 
 /// The id the server gave this request (`x-request-id`), for logs and error pages.
 pub fn request_id() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get("x-request-id")?
-                .to_str()
-                .ok()
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "unknown".to_owned())
+    with_context::<http::request::Parts, _>(|parts| {
+        parts
+            .headers
+            .get("x-request-id")?
+            .to_str()
+            .ok()
+            .map(str::to_owned)
+    })
+    .flatten()
+    .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// Logs `cause` with the request id and returns the error a client may see.
@@ -141,19 +141,21 @@ pub fn rate_limit(what: domain::rate_limit::Guarded, email: Option<&str>) -> Res
 /// The client's IP address, as the server's client layer found it (the
 /// unspecified address when a page is rendered outside a request).
 pub fn client_ip() -> std::net::IpAddr {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<ClientIp>().map(|ip| ip.0))
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    with_context::<http::request::Parts, _>(|parts| {
+        parts.extensions.get::<ClientIp>().map(|ip| ip.0)
+    })
+    .flatten()
+    .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
 /// The browser's `User-Agent`, as sent (empty outside a request).
 pub fn user_agent() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            let agent = parts.headers.get(http::header::USER_AGENT)?;
-            agent.to_str().ok().map(str::to_owned)
-        })
-        .unwrap_or_default()
+    with_context::<http::request::Parts, _>(|parts| {
+        let agent = parts.headers.get(http::header::USER_AGENT)?;
+        agent.to_str().ok().map(str::to_owned)
+    })
+    .flatten()
+    .unwrap_or_default()
 }
 
 /// The address a request came from: the TCP peer, or behind a trusted proxy the

@@ -6,9 +6,9 @@ use domain::carts::{Owner, Priced};
 use domain::entities::user;
 use domain::money::Money;
 use domain::orders::Receipt;
-use tower_sessions::Session;
 
 use super::library::{access_words, activation_view};
+use super::session::session;
 use super::{AppContext, internal, when};
 use crate::error::AppError;
 use crate::views::{CartLineView, CartView, ConfirmView, ReceiptLineView, ReceiptView};
@@ -18,17 +18,13 @@ const CART: &str = "cart";
 /// The session key of the orders this browser placed (their receipts show).
 const ORDERS: &str = "orders";
 
-async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(internal)
-}
-
 /// Whose cart this request works on: the signed-in account's, or the
 /// session's (made when `make` and there is none yet).
 pub async fn cart_owner(user: Option<&user::Model>, make: bool) -> Result<Option<Owner>, AppError> {
     if let Some(user) = user {
         return Ok(Some(Owner::User(user.id)));
     }
-    let session = session().await?;
+    let session = session()?;
     match session.get::<uuid::Uuid>(CART).await.map_err(internal)? {
         Some(pid) => Ok(Some(Owner::Anonymous(pid))),
         None if make => {
@@ -42,7 +38,7 @@ pub async fn cart_owner(user: Option<&user::Model>, make: bool) -> Result<Option
 
 /// Moves the session's cart into `user`'s at sign-in.
 pub async fn merge_cart_into(user: &user::Model) -> Result<(), AppError> {
-    let session = session().await?;
+    let session = session()?;
     if let Some(pid) = session.remove::<uuid::Uuid>(CART).await.map_err(internal)? {
         super::public()?.carts.merge(pid, user.id).await?;
     }
@@ -109,7 +105,7 @@ async fn may_see(
 
 /// Notes that this browser placed `order`, so its receipt shows here.
 async fn remember_order(order: uuid::Uuid) -> Result<(), AppError> {
-    let session = session().await?;
+    let session = session()?;
     let mut placed: Vec<uuid::Uuid> = session
         .get(ORDERS)
         .await
@@ -125,8 +121,7 @@ async fn remember_order(order: uuid::Uuid) -> Result<(), AppError> {
 
 /// Whether this browser placed `order`.
 async fn placed_here(order: uuid::Uuid) -> Result<bool, AppError> {
-    let placed: Vec<uuid::Uuid> = session()
-        .await?
+    let placed: Vec<uuid::Uuid> = session()?
         .get(ORDERS)
         .await
         .map_err(internal)?

@@ -10,15 +10,21 @@ use crate::views::UserView;
 
 use domain::sessions::{DEVICE_KEY, USER_KEY as USER};
 
-async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(internal)
+/// This request's session, which the session layer put in the request's
+/// extensions. Read there in place: `leptos_axum::extract` would copy the whole
+/// request head (every header) to find it.
+pub(super) fn session() -> Result<Session, AppError> {
+    use leptos::prelude::with_context;
+    with_context::<http::request::Parts, _>(|parts| parts.extensions.get::<Session>().cloned())
+        .flatten()
+        .ok_or_else(|| internal("no session on this request (is the session layer on?)"))
 }
 
 /// The signed-in user, if any. A session whose account is gone or blocked
 /// counts as signed out. One query finds the account through the id the
 /// browser sent; the session's own data is not read.
 pub async fn signed_in() -> Result<Option<user::Model>, AppError> {
-    let session = session().await?;
+    let session = session()?;
     // No id: no cookie, or a session ended or renamed during this request.
     let Some(id) = session.id() else {
         return Ok(None);
@@ -65,7 +71,7 @@ pub async fn start(user: &user::Model) -> Result<(), AppError> {
     if now.is_none_or(|u| u.is_blocked()) {
         return Err(domain::accounts::AccountError::Blocked.into());
     }
-    let session = session().await?;
+    let session = session()?;
     session.cycle_id().await.map_err(internal)?;
     let device = Device {
         agent: super::user_agent().chars().take(200).collect(),
@@ -85,7 +91,7 @@ struct Device {
 
 /// The stored hash of this request's session id, when it has one.
 pub async fn current_hash() -> Result<Option<String>, AppError> {
-    let session = session().await?;
+    let session = session()?;
     Ok(session
         .id()
         .map(|id| domain::sessions::id_hash(&id.to_string())))
@@ -101,5 +107,5 @@ pub async fn start_and_go_to_account(user: &user::Model) -> Result<UserView, App
 
 /// Signs out: the session is deleted and its cookie cleared.
 pub async fn end() -> Result<(), AppError> {
-    session().await?.flush().await.map_err(internal)
+    session()?.flush().await.map_err(internal)
 }
