@@ -205,30 +205,22 @@ pub async fn checkpoint_every(
     if db.get_database_backend() != DbBackend::Sqlite {
         return;
     }
-    let mut ticks = tokio::time::interval(period);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut stop = std::pin::pin!(stop);
-    loop {
-        let last = tokio::select! {
-            _ = ticks.tick() => false,
-            () = &mut stop => true,
-        };
+    let db = &db;
+    crate::periodic::until_stopped(period, stop, |last| async move {
         let mode = if last {
             CheckpointMode::Truncate
         } else {
             CheckpointMode::Passive
         };
-        match checkpoint(&db, mode).await {
+        match checkpoint(db, mode).await {
             Ok(Some(done)) if last && (done.busy || done.copied < done.logged) => {
                 tracing::warn!(?done, "the write-ahead log is not empty at shutdown");
             }
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
         }
-        if last {
-            return;
-        }
-    }
+    })
+    .await;
 }
 
 /// Checks that the database answers a trivial query.

@@ -28,6 +28,7 @@ pub mod orders;
 pub mod page_views;
 pub use types::money;
 pub mod payments;
+pub mod periodic;
 pub mod product_files;
 pub mod products;
 pub mod rate_limit;

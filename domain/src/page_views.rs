@@ -118,21 +118,13 @@ impl PageViews {
     /// more (spawn it, and await it after stopping it). A write under way
     /// always finishes: the counts it took are never dropped half-written.
     pub async fn flush_every(self, period: Duration, stop: impl Future<Output = ()>) {
-        let mut ticks = tokio::time::interval(period);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut stop = std::pin::pin!(stop);
-        loop {
-            let last = tokio::select! {
-                _ = ticks.tick() => false,
-                () = &mut stop => true,
-            };
-            if let Err(err) = self.flush().await {
+        let views = &self;
+        crate::periodic::until_stopped(period, stop, |_| async move {
+            if let Err(err) = views.flush().await {
                 tracing::warn!(error = %err, "product page views not written yet");
             }
-            if last {
-                return;
-            }
-        }
+        })
+        .await;
     }
 }
 

@@ -1,6 +1,7 @@
 //! Who is signed in: the user's public id kept in the tower-sessions session.
 
 use domain::entities::user::{self, Role};
+use leptos::prelude::with_context;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, Session};
 
@@ -14,7 +15,6 @@ use domain::sessions::{DEVICE_KEY, USER_KEY as USER};
 /// extensions. Read there in place: `leptos_axum::extract` would copy the whole
 /// request head (every header) to find it.
 pub(super) fn session() -> Result<Session, AppError> {
-    use leptos::prelude::with_context;
     with_context::<http::request::Parts, _>(|parts| parts.extensions.get::<Session>().cloned())
         .flatten()
         .ok_or_else(|| internal("no session on this request (is the session layer on?)"))
