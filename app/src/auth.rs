@@ -11,7 +11,7 @@ use crate::views::UserView;
 /// Who is signed in.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub user: Resource<Result<Option<UserView>, AppError>>,
+    pub user: crate::codec::Data<Result<Option<UserView>, AppError>>,
 }
 
 /// The actions that sign in or out, shared by the account pages.
@@ -65,7 +65,7 @@ pub fn provide_auth() {
     };
     #[cfg(not(feature = "account"))]
     let versions = || ();
-    let user = Resource::new(versions, |_| current_user());
+    let user = crate::codec::resource(versions, |_| current_user());
     provide_context(Auth { user });
 }
 

@@ -1,11 +1,14 @@
-//! How server functions' answers travel: JSON, read by the browser with the
-//! same parser that reads the data a page was rendered with. Leptos's own JSON
-//! encoding reads answers from bytes and page data from text, which compiles
-//! every view's deserializer twice into the browser bundle; reading both from
-//! text keeps one copy.
+//! How server functions' answers and pages' data travel: JSON, written by
+//! `serde_json` on the server and read in the browser by the store's own
+//! reader ([`json`]), much smaller in the bundles. Answers and page data are
+//! both read from text with it, so every view's deserializer is compiled into
+//! a bundle once.
 //!
 //! And how a catalog page's data travels inside the page ([`CatalogPageData`]).
 
+pub mod json;
+
+use leptos::prelude::Resource;
 use leptos::server::codee::{Decoder, Encoder};
 use leptos::server_fn::codec::Post;
 use leptos::server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
@@ -15,7 +18,8 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 use crate::views::CatalogPageView;
 
-/// JSON, decoded from text.
+/// JSON, decoded from text: server functions' answers ([`Answer`]) and
+/// resources' data in a page (`Resource::<_, JsonText>::new_with_options`).
 pub struct JsonText;
 
 /// Server functions answer with [`JsonText`] in a POST's response.
@@ -38,12 +42,47 @@ impl<T: Serialize> Encodes<T> for JsonText {
 }
 
 impl<T: DeserializeOwned> Decodes<T> for JsonText {
-    type Error = serde_json::Error;
+    type Error = json::Error;
 
     fn decode(bytes: leptos::server_fn::Bytes) -> Result<T, Self::Error> {
         let text = std::str::from_utf8(&bytes).map_err(serde::de::Error::custom)?;
-        serde_json::from_str(text)
+        json::from_str(text)
     }
+}
+
+impl<T: Serialize> Encoder<T> for JsonText {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, Self::Error> {
+        serde_json::to_string(value)
+    }
+}
+
+impl<T: DeserializeOwned> Decoder<T> for JsonText {
+    type Error = json::Error;
+    type Encoded = str;
+
+    fn decode(text: &str) -> Result<T, Self::Error> {
+        json::from_str(text)
+    }
+}
+
+/// A resource whose value travels in the page as [`JsonText`].
+pub type Data<T> = Resource<T, JsonText>;
+
+/// `Resource::new`, its value travelling in the page as [`JsonText`].
+#[track_caller]
+pub fn resource<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Data<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: PartialEq + Clone + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
 }
 
 /// A catalog page's data as the server writes it into the page for the
@@ -76,11 +115,11 @@ impl Encoder<CatalogResult> for CatalogPageData {
 }
 
 impl Decoder<CatalogResult> for CatalogPageData {
-    type Error = serde_json::Error;
+    type Error = json::Error;
     type Encoded = str;
 
     fn decode(text: &str) -> Result<CatalogResult, Self::Error> {
-        serde_json::from_str(text)
+        json::from_str(text)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod error_notice;
 pub mod footer;
 pub mod form_error;
 pub mod gallery;
+pub mod head;
 pub mod header;
 #[cfg(feature = "admin")]
 pub mod media_panel;

@@ -40,7 +40,7 @@ struct Refused(Option<FormFlash>);
 /// to server actions (as their first value, so `FormError` shows it) and to
 /// [`typed`]. Call it once, inside the router, before any page creates actions.
 pub fn provide_refused_form() {
-    let flash = SharedValue::new(|| {
+    let flash = SharedValue::<_, crate::codec::JsonText>::new_with_encoding(|| {
         #[cfg(feature = "ssr")]
         {
             with_context::<http::request::Parts, _>(|parts| {

@@ -19,4 +19,6 @@ pub mod views;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use root::{App, shell};
+pub use root::App;
+#[cfg(feature = "ssr")]
+pub use root::shell;

@@ -1,10 +1,10 @@
 //! The document shell the server renders and the root component with its routes.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+#[cfg(feature = "ssr")]
 use crate::assets::{AssetTags, Assets};
 use crate::auth::provide_auth;
 use crate::components::footer::Footer;
@@ -17,15 +17,13 @@ use crate::pages::product::ProductPage;
 /// The HTML document around [`App`]: head (the stylesheet, icon and the
 /// bundle for this page, named as the server found them and provided as an
 /// `Arc<Assets>`), body. Rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell() -> impl IntoView {
     let assets = use_context::<std::sync::Arc<Assets>>()
         .unwrap_or_else(|| std::sync::Arc::new(Assets::unhashed()));
-    #[cfg(feature = "ssr")]
     let area =
         with_context::<http::request::Parts, _>(|parts| crate::assets::Area::of(parts.uri.path()))
             .unwrap_or_default();
-    #[cfg(not(feature = "ssr"))]
-    let area = crate::assets::Area::default();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -33,7 +31,7 @@ pub fn shell() -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AssetTags assets area/>
-                <MetaTags/>
+                <leptos_meta::MetaTags/>
             </head>
             <body>
                 <App/>
@@ -45,7 +43,15 @@ pub fn shell() -> impl IntoView {
 /// The store: header, the routed page, footer.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    // The head's tags are written by the server (`components::head`), with
+    // the store's name after every page's title.
+    #[cfg(feature = "ssr")]
+    {
+        use leptos_meta::{Title, TitleProps};
+        leptos_meta::provide_meta_context();
+        let formatter = |title: String| crate::components::head::page_title(&title);
+        let _registered = Title(TitleProps::builder().formatter(formatter).build());
+    }
     // Effects run only in the browser, so this marks the document once the
     // bundle has hydrated it (end-to-end tests wait for it).
     Effect::new(move |_| {
@@ -54,9 +60,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Title formatter=|title: String| {
-            if title.is_empty() { "Downlink".to_owned() } else { format!("{title} · Downlink") }
-        }/>
         <Router>
             <Frame/>
         </Router>

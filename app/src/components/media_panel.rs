@@ -22,7 +22,7 @@ pub fn MediaPanel(product: String) -> impl IntoView {
     let purge = ServerAction::<PurgeOldVersions>::new();
     let uploaded = RwSignal::new(0u32);
     let on_done = Callback::new(move |()| uploaded.update(|n| *n += 1));
-    let media = Resource::new(
+    let media = crate::codec::resource(
         {
             let product = product.clone();
             move || {

@@ -1,9 +1,9 @@
 //! `/account`: who is signed in, confirming the address, changing the password,
 //! the devices signed in, signing out (here or everywhere).
 
+use crate::components::head::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -119,7 +119,7 @@ fn AccountDetails(user: UserView) -> impl IntoView {
 #[component]
 fn Devices() -> impl IntoView {
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let devices = Resource::new(|| (), |()| devices());
+    let devices = crate::codec::resource(|| (), |()| devices());
     view! {
         <section class="panel" aria-labelledby="devices-heading">
             <h2 id="devices-heading">"Signed-in devices"</h2>

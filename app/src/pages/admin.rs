@@ -5,8 +5,8 @@
 //! the best sellers. The server checks the admin role on every call; a
 //! customer gets 403 and nothing else.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{admin_dashboard, admin_overview};
@@ -70,10 +70,10 @@ pub(crate) fn PeriodPicker(
 /// The admin dashboard.
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    let dashboard = Resource::new(asked_period(), |(range, from, until, currency)| {
+    let dashboard = crate::codec::resource(asked_period(), |(range, from, until, currency)| {
         admin_dashboard(range, from, until, currency)
     });
-    let store = Resource::new(|| (), |()| admin_overview());
+    let store = crate::codec::resource(|| (), |()| admin_overview());
     view! {
         <Title text="Admin"/>
         <div class="container">

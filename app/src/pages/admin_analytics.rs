@@ -4,8 +4,8 @@
 //! charted. Page views are counted on the server, per product and hour,
 //! with nothing about the viewer.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{admin_analytics, admin_product_analytics};
@@ -16,7 +16,7 @@ use crate::views::{AnalyticsView, ProductFiguresView, ProductReportView};
 /// `/admin/analytics`.
 #[component]
 pub fn AdminAnalyticsPage() -> impl IntoView {
-    let report = Resource::new(asked_period(), |(range, from, until, _)| {
+    let report = crate::codec::resource(asked_period(), |(range, from, until, _)| {
         admin_analytics(range, from, until)
     });
     view! {
@@ -59,7 +59,7 @@ fn Products(report: AnalyticsView) -> impl IntoView {
 pub fn AdminProductAnalyticsPage() -> impl IntoView {
     let params = use_params_map();
     let asked = asked_period();
-    let report = Resource::new(
+    let report = crate::codec::resource(
         move || (params.read().get("slug").unwrap_or_default(), asked()),
         |(slug, (range, from, until, _))| admin_product_analytics(slug, range, from, until),
     );

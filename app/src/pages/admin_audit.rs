@@ -1,8 +1,8 @@
 //! `/admin/audit`: every admin action — who, when, what, and the state
 //! before and after — newest first, filtered by a plain GET form.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::admin_audit;
@@ -13,7 +13,7 @@ use crate::components::error_notice::ErrorNotice;
 pub fn AdminAuditPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |name: &str| query.read().get(name);
-    let entries = Resource::new(
+    let entries = crate::codec::resource(
         move || {
             (
                 get("action"),

@@ -3,9 +3,9 @@
 //! downloads, devices; resend a receipt or a sign-in link; block). Forms are
 //! plain posts, so both pages work without JavaScript.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{BlockCustomer, ResendReceipt, SendSignInLink, admin_customer, admin_customers};
@@ -19,7 +19,7 @@ use crate::views::{BlockChange, CustomerRowView, CustomerView};
 pub fn AdminCustomersPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let customers = Resource::new(move || query.read().get("q"), admin_customers);
+    let customers = crate::codec::resource(move || query.read().get("q"), admin_customers);
     view! {
         <Title text="Customers"/>
         <div class="container">
@@ -84,7 +84,7 @@ fn state_words(c: &CustomerRowView) -> &'static str {
 pub fn AdminCustomerPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let customer = Resource::new(
+    let customer = crate::codec::resource(
         move || params.read().get("id").unwrap_or_default(),
         admin_customer,
     );

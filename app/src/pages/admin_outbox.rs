@@ -1,8 +1,8 @@
 //! `/admin/outbox`: every mail the store sent or is sending, newest first, so a
 //! store without SMTP still shows what went out.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::admin_outbox;
 use crate::components::error_notice::ErrorNotice;
@@ -10,7 +10,7 @@ use crate::components::error_notice::ErrorNotice;
 /// The mail outbox. Admins only.
 #[component]
 pub fn AdminOutboxPage() -> impl IntoView {
-    let mails = Resource::new(|| (), |()| admin_outbox());
+    let mails = crate::codec::resource(|| (), |()| admin_outbox());
     view! {
         <Title text="Outbox"/>
         <div class="container">

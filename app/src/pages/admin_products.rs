@@ -1,9 +1,9 @@
 //! `/admin/products`: every product with its status and the buttons to publish,
 //! unpublish or archive it; `/admin/products/new` and `/admin/products/:id` edit one.
 
+use crate::components::head::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -17,7 +17,7 @@ use crate::views::{AdminProductView, ProductStatus};
 #[component]
 pub fn AdminProductsPage() -> impl IntoView {
     let change = ServerAction::<SetProductStatus>::new();
-    let products = Resource::new(move || change.version().get(), |_| admin_products());
+    let products = crate::codec::resource(move || change.version().get(), |_| admin_products());
     view! {
         <Title text="Products"/>
         <div class="container">
@@ -83,7 +83,7 @@ fn ProductRow(product: AdminProductView, change: ServerAction<SetProductStatus>)
 /// from the server).
 #[component]
 pub fn NewProductPage() -> impl IntoView {
-    let blank = Resource::new(|| (), |()| admin_product(String::new()));
+    let blank = crate::codec::resource(|| (), |()| admin_product(String::new()));
     view! {
         <Title text="New product"/>
         <div class="container">
@@ -105,7 +105,7 @@ pub fn NewProductPage() -> impl IntoView {
 pub fn EditProductPage() -> impl IntoView {
     let params = use_params_map();
     let created = move || use_query_map().read().get("created").is_some();
-    let product = Resource::new(
+    let product = crate::codec::resource(
         move || params.read().get("id").unwrap_or_default(),
         admin_product,
     );

@@ -4,9 +4,9 @@
 //! sandbox's deliveries). Forms
 //! are plain posts, so every page works without JavaScript.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{
@@ -27,7 +27,7 @@ use crate::views::{
 #[component]
 pub fn AdminOrdersPage() -> impl IntoView {
     let query = use_query_map();
-    let orders = Resource::new(
+    let orders = crate::codec::resource(
         move || (query.read().get("q"), query.read().get("status")),
         |(q, status)| admin_orders(q, status),
     );
@@ -95,7 +95,7 @@ pub fn AdminOrdersPage() -> impl IntoView {
 #[component]
 pub fn AdminOrderPage() -> impl IntoView {
     let params = use_params_map();
-    let order = Resource::new(
+    let order = crate::codec::resource(
         move || params.read().get("id").unwrap_or_default(),
         admin_order,
     );
@@ -285,7 +285,7 @@ fn Events(events: Vec<PaymentEventView>) -> impl IntoView {
 /// the sandbox, its deliveries, each of which can be sent again.
 #[component]
 pub fn AdminWebhooksPage() -> impl IntoView {
-    let hooks = Resource::new(|| (), |()| admin_webhooks());
+    let hooks = crate::codec::resource(|| (), |()| admin_webhooks());
     let resend_path = <ResendWebhook as ServerFn>::PATH;
     view! {
         <Title text="Webhooks"/>
@@ -339,7 +339,7 @@ pub fn AdminWebhooksPage() -> impl IntoView {
 /// `/admin/discounts`: codes, a form for a new one, a button to disable one.
 #[component]
 pub fn AdminDiscountsPage() -> impl IntoView {
-    let codes = Resource::new(|| (), |()| admin_discounts());
+    let codes = crate::codec::resource(|| (), |()| admin_discounts());
     let create = ServerAction::<CreateDiscount>::new();
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     let disable = ServerAction::<DisableDiscount>::new();
@@ -423,7 +423,7 @@ pub fn AdminDiscountsPage() -> impl IntoView {
 pub fn AdminDownloadsPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |name: &str| query.read().get(name);
-    let rows = Resource::new(
+    let rows = crate::codec::resource(
         move || (get("product"), get("buyer"), get("from"), get("until")),
         |(product, buyer, from, until)| admin_downloads(product, buyer, from, until),
     );

@@ -3,9 +3,9 @@
 //! the page works the same with and without JavaScript; checkout leaves for
 //! the payment provider's page.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 
 use crate::api::{AddToCart, ApplyDiscount, Checkout, RemoveFromCart, SetCartQuantity, cart};
 use crate::components::error_notice::ErrorNotice;
@@ -21,7 +21,7 @@ fn refusal<A: ServerFn>() -> Signal<Option<crate::error::AppError>> {
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let cart = Resource::new(|| (), |()| cart());
+    let cart = crate::codec::resource(|| (), |()| cart());
     let errors = [
         refusal::<SetCartQuantity>(),
         refusal::<RemoveFromCart>(),

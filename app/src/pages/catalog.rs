@@ -1,7 +1,7 @@
 //! The catalog: search, tag filter, order and pages over the published products.
 
+use crate::components::head::{Meta, Title};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_products;

@@ -4,10 +4,10 @@
 //! it sends, so link previews and mail scanners cannot use it, and nobody is
 //! signed in to an account without seeing which.
 
+use crate::components::head::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -55,9 +55,9 @@ pub fn MagicLinkPage() -> impl IntoView {
 }
 
 /// Whose account the link in the address bar is for, as a resource.
-fn link_owner(link: MailedLink) -> Resource<Result<String, AppError>> {
+fn link_owner(link: MailedLink) -> crate::codec::Data<Result<String, AppError>> {
     let token = query("token");
-    Resource::new(
+    crate::codec::resource(
         move || token.get().unwrap_or_default(),
         move |token| link_for(token, link),
     )
@@ -67,7 +67,7 @@ fn link_owner(link: MailedLink) -> Resource<Result<String, AppError>> {
 /// works with a way to ask for another.
 #[component]
 fn ForLinkOwner(
-    owner: Resource<Result<String, AppError>>,
+    owner: crate::codec::Data<Result<String, AppError>>,
     again: &'static str,
     body: fn(String) -> AnyView,
 ) -> impl IntoView {

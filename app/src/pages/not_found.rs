@@ -1,7 +1,7 @@
 //! The page for any URL the store does not have.
 
+use crate::components::head::Title;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// "Not found", with HTTP status 404.
 #[component]

@@ -2,8 +2,8 @@
 //! buyer back) confirms the payment and shows the receipt; `/orders/:id` is a
 //! receipt; `/library` lists what the signed-in buyer owns.
 
+use crate::components::head::{Meta, Title};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{DeactivateInstance, Download, confirm_checkout, library, receipt};
@@ -17,7 +17,7 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn CheckoutDonePage() -> impl IntoView {
     let query = use_query_map();
-    let confirmed = Resource::new(
+    let confirmed = crate::codec::resource(
         move || query.read().get("session").unwrap_or_default(),
         confirm_checkout,
     );
@@ -60,7 +60,8 @@ pub fn CheckoutDonePage() -> impl IntoView {
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let params = use_params_map();
-    let found = Resource::new(move || params.read().get("id").unwrap_or_default(), receipt);
+    let found =
+        crate::codec::resource(move || params.read().get("id").unwrap_or_default(), receipt);
     view! {
         <Title text="Receipt"/>
         <div class="container">
@@ -145,7 +146,7 @@ pub fn Receipt(receipt: ReceiptView, #[prop(optional)] for_admin: bool) -> impl 
 #[component]
 pub fn LibraryPage() -> impl IntoView {
     let query = use_query_map();
-    let owned = Resource::new(move || query.read().get("play"), library);
+    let owned = crate::codec::resource(move || query.read().get("play"), library);
     view! {
         <Title text="Library"/>
         <div class="container">

@@ -1,7 +1,7 @@
 //! A product's own page: gallery, description, included files and price.
 
+use crate::components::head::{Meta, Title};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{AddToCart, get_product};
@@ -16,7 +16,7 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let product = Resource::new(
+    let product = crate::codec::resource(
         move || params.read().get("slug").unwrap_or_default(),
         get_product,
     );

@@ -1,9 +1,9 @@
 //! `/account/register`.
 
+use crate::components::head::Title;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::auth::use_account_actions;

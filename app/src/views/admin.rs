@@ -284,15 +284,18 @@ mod tests {
             let json = serde_json::to_string(&change).unwrap();
             assert_eq!(json, format!("\"{}\"", change.as_str()));
             assert_eq!(
-                serde_json::from_str::<PurchaseChange>(&json).unwrap(),
+                crate::codec::json::from_str::<PurchaseChange>(&json).unwrap(),
                 change
             );
         }
         for change in [BlockChange::Block, BlockChange::Unblock] {
             let json = serde_json::to_string(&change).unwrap();
             assert_eq!(json, format!("\"{}\"", change.as_str()));
-            assert_eq!(serde_json::from_str::<BlockChange>(&json).unwrap(), change);
+            assert_eq!(
+                crate::codec::json::from_str::<BlockChange>(&json).unwrap(),
+                change
+            );
         }
-        assert!(serde_json::from_str::<PurchaseChange>("\"delete\"").is_err());
+        assert!(crate::codec::json::from_str::<PurchaseChange>("\"delete\"").is_err());
     }
 }

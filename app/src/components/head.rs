@@ -1,0 +1,81 @@
+//! A page's title and meta tags. The server writes them into the document's
+//! head (leptos_meta, with the store's name after each title). In the browser
+//! only the title changes as pages are navigated to, so the bundles carry no
+//! head manager: the tags are for the first load, where crawlers and link
+//! previews read them, and each page's own view sets `document.title`.
+
+use leptos::prelude::*;
+
+/// A page's title as the tab shows it: "Catalog · Downlink".
+pub fn page_title(text: &str) -> String {
+    if text.is_empty() {
+        "Downlink".to_owned()
+    } else {
+        format!("{text} · Downlink")
+    }
+}
+
+// Each renders the same placeholder (`<!>`) in the page on the server and
+// in the browser, where leptos_meta's tags render nothing: the browser's
+// views are not leptos_meta's, so hydration needs something of their own to
+// find there.
+
+/// The page's title (see [`page_title`]): in the document's head.
+#[cfg(feature = "ssr")]
+#[component]
+pub fn Title(#[prop(into)] text: TextProp) -> impl IntoView {
+    (
+        leptos_meta::Title(leptos_meta::TitleProps::builder().text(text).build()),
+        (),
+    )
+}
+
+/// Sets the document's title (see [`page_title`]) when the page is shown.
+#[cfg(not(feature = "ssr"))]
+#[component]
+pub fn Title(#[prop(into)] text: TextProp) -> impl IntoView {
+    document().set_title(&page_title(&text.get()));
+}
+
+/// A meta tag in the document's head.
+#[cfg(feature = "ssr")]
+#[component]
+pub fn Meta(
+    #[prop(optional, into)] name: Option<TextProp>,
+    #[prop(optional, into)] property: Option<TextProp>,
+    #[prop(optional, into)] http_equiv: Option<TextProp>,
+    #[prop(optional, into)] content: Option<TextProp>,
+) -> impl IntoView {
+    let tag = leptos_meta::Meta(leptos_meta::MetaProps {
+        charset: None,
+        name,
+        property,
+        http_equiv,
+        itemprop: None,
+        content,
+    });
+    (tag, ())
+}
+
+/// A meta tag: written into the head by the server only.
+#[cfg(not(feature = "ssr"))]
+#[component]
+pub fn Meta(
+    #[prop(optional, into)] name: Option<TextProp>,
+    #[prop(optional, into)] property: Option<TextProp>,
+    #[prop(optional, into)] http_equiv: Option<TextProp>,
+    #[prop(optional, into)] content: Option<TextProp>,
+) -> impl IntoView {
+    let _ = (name, property, http_equiv, content);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+
+    #[test]
+    fn titles_end_with_the_store_name() {
+        assert_eq!(page_title("Catalog"), "Catalog · Downlink");
+        assert_eq!(page_title(""), "Downlink");
+    }
+}
