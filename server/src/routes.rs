@@ -43,7 +43,11 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         crate::settings::PaymentSettings::Stripe { .. } => Some("https://checkout.stripe.com"),
         crate::settings::PaymentSettings::Sandbox { .. } => None,
     };
-    let policy = headers::ContentSecurityPolicy::new(&state.storage_origin, checkout_origin);
+    // Shared, not copied: the closure is cloned for every page rendered.
+    let policy = std::sync::Arc::new(headers::ContentSecurityPolicy::new(
+        &state.storage_origin,
+        checkout_origin,
+    ));
     // Per page: the services, and the CSP naming the nonce Leptos put on this
     // page's inline scripts.
     let provide = move || {
@@ -59,10 +63,11 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     };
 
     let pkg = crate::bundle::router(&settings.site_dir.join("pkg"));
-    let first_visits = page_cache::PageCache::new(
+    // One shared cache; the layer hands each request a handle to it.
+    let first_visits = std::sync::Arc::new(page_cache::PageCache::new(
         state.app.catalog.cache().clone(),
         state.app.page_views.clone(),
-    );
+    ));
 
     let sessions =
         SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))

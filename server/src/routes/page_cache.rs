@@ -129,7 +129,7 @@ fn shareable(request: &Request) -> Option<String> {
 /// Middleware: answers cookie-less storefront visits from the kept pages,
 /// keeping the page rendered for the first of them.
 pub async fn serve_first_visits(
-    State(cache): State<PageCache>,
+    State(cache): State<Arc<PageCache>>,
     request: Request,
     next: Next,
 ) -> Response {
