@@ -9,9 +9,12 @@
 //! instantiate per type only hands their visitors what those functions read.
 //!
 //! It reads standard JSON (RFC 8259) but not fractions or exponents: the
-//! store's views carry money in minor units and counts as integers, so a
-//! number with either is refused with a clear error rather than read
-//! approximately. Unknown object fields are skipped, as `serde_json` does.
+//! store's views carry money in minor units and counts as integers (they
+//! derive `Eq`, which no float field allows), so a number with either is
+//! refused with a clear error rather than read approximately. Unknown
+//! object fields are skipped, fractions and all, as `serde_json` does. Map
+//! keys are read as strings only (the views' maps are keyed by text), and
+//! nesting stops at 128 levels.
 
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use std::borrow::Cow;
@@ -73,6 +76,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     let mut reader = Reader {
         text: text.as_bytes(),
         at: 0,
+        depth: 0,
     };
     let value = T::deserialize(&mut reader)?;
     match reader.peek() {
@@ -85,7 +89,12 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
 struct Reader<'de> {
     text: &'de [u8],
     at: usize,
+    /// Arrays, objects and variants open around the value being read.
+    depth: usize,
 }
+
+/// The deepest nesting read (as `serde_json`'s): a bound on the recursion.
+const MAX_DEPTH: usize = 128;
 
 /// A value's first byte, told apart.
 enum Start {
@@ -323,7 +332,7 @@ impl<'de> Reader<'de> {
     fn skip(&mut self) -> Result<(), Error> {
         match self.start()? {
             Start::String => self.string().map(drop),
-            Start::Number => self.integer().map(drop),
+            Start::Number => self.skip_number(),
             Start::Literal => self.literal().map(drop),
             Start::Array | Start::Object => {
                 let close = if self.text[self.at] == b'[' {
@@ -331,6 +340,7 @@ impl<'de> Reader<'de> {
                 } else {
                     b'}'
                 };
+                self.descend()?;
                 self.at += 1;
                 let mut first = true;
                 while self.more(close, first)? {
@@ -341,9 +351,55 @@ impl<'de> Reader<'de> {
                     }
                     self.skip()?;
                 }
+                self.depth -= 1;
                 Ok(())
             }
         }
+    }
+
+    /// Passes over a number of any JSON form, fractions included (in a
+    /// field the view does not have, it is not read).
+    fn skip_number(&mut self) -> Result<(), Error> {
+        let begin = self.at;
+        let digits = |reader: &mut Self| {
+            let start = reader.at;
+            while let Some(b'0'..=b'9') = reader.text.get(reader.at) {
+                reader.at += 1;
+            }
+            reader.at - start
+        };
+        if self.text.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        let whole = self.at;
+        let count = digits(self);
+        let mut valid = count > 0 && (count == 1 || self.text[whole] != b'0');
+        if valid && self.text.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            valid = digits(self) > 0;
+        }
+        if valid && matches!(self.text.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.text.get(self.at), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            valid = digits(self) > 0;
+        }
+        if !valid {
+            self.at = begin;
+            return Err(self.error("invalid number"));
+        }
+        Ok(())
+    }
+
+    /// One level deeper into arrays, objects or variants, or an error past
+    /// [`MAX_DEPTH`].
+    fn descend(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        Ok(())
     }
 }
 
@@ -440,11 +496,13 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let begin = self.at;
         if self.is(Start::Literal)?
             && let Some(value) = self.literal()?
         {
             return visitor.visit_bool(value);
         }
+        self.at = begin;
         Err(self.mismatch(&visitor))
     }
 
@@ -477,9 +535,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let begin = self.at;
         if self.is(Start::Literal)? && self.literal()?.is_none() {
             return visitor.visit_unit();
         }
+        self.at = begin;
         Err(self.mismatch(&visitor))
     }
 
@@ -487,7 +547,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         if !self.is(Start::Array)? {
             return Err(self.mismatch(&visitor));
         }
-        let mut items = Items::open(self);
+        let mut items = Items::open(self)?;
         let value = visitor.visit_seq(&mut items)?;
         items.close(b']')?;
         Ok(value)
@@ -497,7 +557,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         if !self.is(Start::Object)? {
             return Err(self.mismatch(&visitor));
         }
-        let mut items = Items::open(self);
+        let mut items = Items::open(self)?;
         let value = visitor.visit_map(&mut items)?;
         items.close(b'}')?;
         Ok(value)
@@ -531,9 +591,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         match self.start()? {
             Start::String => visitor.visit_enum(self.string()?.into_owned().into_deserializer()),
             Start::Object => {
+                self.descend()?;
                 self.at += 1;
-                let value = visitor.visit_enum(Variant { reader: self })?;
+                let value = visitor.visit_enum(Variant { reader: &mut *self })?;
                 self.expect(b'}')?;
+                self.depth -= 1;
                 Ok(value)
             }
             _ => Err(self.mismatch(&visitor)),
@@ -641,13 +703,14 @@ struct Items<'a, 'de> {
 
 impl<'a, 'de> Items<'a, 'de> {
     /// After the `[` or `{` (not yet consumed).
-    fn open(reader: &'a mut Reader<'de>) -> Self {
+    fn open(reader: &'a mut Reader<'de>) -> Result<Self, Error> {
+        reader.descend()?;
         reader.at += 1;
-        Self {
+        Ok(Self {
             reader,
             first: true,
             ended: false,
-        }
+        })
     }
 
     /// Whether another element or member follows.
@@ -664,6 +727,7 @@ impl<'a, 'de> Items<'a, 'de> {
         if self.next(close)? {
             return Err(self.reader.error("more elements than expected"));
         }
+        self.reader.depth -= 1;
         Ok(())
     }
 }

@@ -2,7 +2,10 @@
 //! head (leptos_meta, with the store's name after each title). In the browser
 //! only the title changes as pages are navigated to, so the bundles carry no
 //! head manager: the tags are for the first load, where crawlers and link
-//! previews read them, and each page's own view sets `document.title`.
+//! previews read them, and each page's own view sets `document.title`. So a
+//! `Meta` does nothing in a hydrated page (an `http-equiv="refresh"` works
+//! only on pages no bundle hydrates), and a page reached in the browser
+//! keeps the first page's description and `og:` tags in its head.
 
 use leptos::prelude::*;
 
@@ -23,18 +26,19 @@ pub fn page_title(text: &str) -> String {
 /// The page's title (see [`page_title`]): in the document's head.
 #[cfg(feature = "ssr")]
 #[component]
-pub fn Title(#[prop(into)] text: TextProp) -> impl IntoView {
+pub fn Title(#[prop(into)] text: String) -> impl IntoView {
     (
         leptos_meta::Title(leptos_meta::TitleProps::builder().text(text).build()),
         (),
     )
 }
 
-/// Sets the document's title (see [`page_title`]) when the page is shown.
+/// Sets the document's title (see [`page_title`]) as the page's view is
+/// made.
 #[cfg(not(feature = "ssr"))]
 #[component]
-pub fn Title(#[prop(into)] text: TextProp) -> impl IntoView {
-    document().set_title(&page_title(&text.get()));
+pub fn Title(#[prop(into)] text: String) -> impl IntoView {
+    document().set_title(&page_title(&text));
 }
 
 /// A meta tag in the document's head.

@@ -221,7 +221,7 @@ fn any_string_reads_back_the_same() {
 #[test]
 fn fields_a_view_does_not_have_are_skipped() {
     let text = r#"{"extra": {"deep": [1, {"x": "y"}, [], null, true]}, "field": "email",
-        "more": -5, "message": "Enter an address.", "last": "\"}"}"#;
+        "more": -5, "ratio": -0.25e+3, "message": "Enter an address.", "last": "\"}"}"#;
     assert_eq!(
         from_str::<FieldErrorView>(text).unwrap(),
         FieldErrorView {
@@ -283,6 +283,25 @@ fn what_is_not_json_is_refused_with_where_and_why() {
         assert!(refused.contains(message), "{text}: {refused}");
     }
     assert!(refusal::<(u8, u8)>("[1, 2, 3]").contains("more elements than expected"));
+    let literals = [
+        (
+            "null",
+            "invalid JSON at byte 0: expected a boolean, found null",
+        ),
+        (
+            "\"true\"",
+            "invalid JSON at byte 0: expected a boolean, found string",
+        ),
+        (
+            "  1",
+            "invalid JSON at byte 2: expected a boolean, found number",
+        ),
+    ];
+    for (text, message) in literals {
+        let refused = refusal::<bool>(text);
+        assert!(refused.contains(message), "{text}: {refused}");
+    }
+    assert!(refusal::<()>("true").contains("invalid JSON at byte 0: expected unit, found boolean"));
     let strings = [
         ("\"abc", "the text ended inside a string"),
         ("\"a\u{1}\"", "control character in a string"),
@@ -315,6 +334,39 @@ fn what_is_not_json_is_refused_with_where_and_why() {
         let refused = refusal::<FieldErrorView>(text);
         assert!(refused.contains(message), "{text}: {refused}");
     }
+    assert!(
+        refusal::<FieldErrorView>(r#"{"field": "x", "message": 2}"#)
+            .contains("invalid JSON at byte 26: expected a string, found number")
+    );
+    assert!(refusal::<String>(r#""ok\q""#).contains("invalid JSON at byte 5: invalid escape"));
     assert!(refusal::<AppError>(r#""Gone""#).contains("unknown variant `Gone`"));
     assert!(refusal::<AppError>(r#"{"Validation": "a", "x": 1}"#).contains("expected '}'"));
+}
+
+#[test]
+fn a_fraction_in_a_skipped_field_must_still_be_a_number() {
+    for bad in ["1.", "-", "01", "1e", "1.5e+"] {
+        let text = format!(r#"{{"field": "x", "message": "y", "extra": {bad}}}"#);
+        let refused = refusal::<FieldErrorView>(&text);
+        assert!(refused.contains("invalid number"), "{text}: {refused}");
+    }
+}
+
+#[test]
+fn nesting_stops_at_128_levels() {
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    // 127 arrays around an unknown field's value, inside the view's object.
+    let skipped = format!(
+        r#"{{"field": "x", "message": "y", "extra": {}}}"#,
+        nested(127)
+    );
+    assert!(from_str::<FieldErrorView>(&skipped).is_ok());
+    let deeper = format!(
+        r#"{{"field": "x", "message": "y", "extra": {}}}"#,
+        nested(128)
+    );
+    assert!(refusal::<FieldErrorView>(&deeper).contains("nested too deeply"));
+    let deep = nested(100_000);
+    assert!(refusal::<serde::de::IgnoredAny>(&deep).contains("nested too deeply"));
+    assert!(refusal::<serde_json::Value>(&deep).contains("nested too deeply"));
 }
