@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::views::CatalogPageView;
 
 /// JSON, decoded from text: server functions' answers ([`Answer`]) and
-/// resources' data in a page (`Resource::<_, JsonText>::new_with_options`).
+/// resources' data in a page ([`resource`]).
 pub struct JsonText;
 
 /// Server functions answer with [`JsonText`] in a POST's response.

@@ -340,19 +340,15 @@ impl<'de> Reader<'de> {
                 } else {
                     b'}'
                 };
-                self.descend()?;
-                self.at += 1;
-                let mut first = true;
-                while self.more(close, first)? {
-                    first = false;
+                let mut items = Items::open(self)?;
+                while items.next(close)? {
                     if close == b'}' {
-                        self.string()?;
-                        self.expect(b':')?;
+                        items.reader.string()?;
+                        items.reader.expect(b':')?;
                     }
-                    self.skip()?;
+                    items.reader.skip()?;
                 }
-                self.depth -= 1;
-                Ok(())
+                items.close(close)
             }
         }
     }
@@ -476,16 +472,12 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             Start::Array => self.deserialize_seq(visitor),
             Start::String => self.deserialize_string(visitor),
             Start::Number => {
-                let begin = self.at;
-                match self.integer()? {
-                    (value, false) => visitor.visit_u64(value),
-                    (value, true) => match 0i64.checked_sub_unsigned(value) {
-                        Some(value) => visitor.visit_i64(value),
-                        None => {
-                            self.at = begin;
-                            Err(self.error("number out of range"))
-                        }
-                    },
+                if let Some(value) = self.unsigned()? {
+                    visitor.visit_u64(value)
+                } else if let Some(value) = self.signed()? {
+                    visitor.visit_i64(value)
+                } else {
+                    Err(self.error("number out of range"))
                 }
             }
             Start::Literal => match self.literal()? {

@@ -18,31 +18,22 @@ pub fn page_title(text: &str) -> String {
     }
 }
 
-// Each renders the same placeholder (`<!>`) in the page on the server and
-// in the browser, where leptos_meta's tags render nothing: the browser's
-// views are not leptos_meta's, so hydration needs something of their own to
-// find there.
+// Each leaves one placeholder (`<!>`) in the page on both sides, which
+// hydration finds: leptos_meta's tags render nothing in the page.
 
-/// The page's title (see [`page_title`]): in the document's head.
-#[cfg(feature = "ssr")]
+/// The page's title (see [`page_title`]): in the document's head from the
+/// server, set on the document in the browser as the page's view is made.
 #[component]
 pub fn Title(#[prop(into)] text: String) -> impl IntoView {
-    (
-        leptos_meta::Title(leptos_meta::TitleProps::builder().text(text).build()),
-        (),
-    )
-}
-
-/// Sets the document's title (see [`page_title`]) as the page's view is
-/// made.
-#[cfg(not(feature = "ssr"))]
-#[component]
-pub fn Title(#[prop(into)] text: String) -> impl IntoView {
+    // leptos_meta takes the title as the component is called (as `App`'s
+    // formatter); its view renders nothing.
+    #[cfg(feature = "ssr")]
+    let _registered = leptos_meta::Title(leptos_meta::TitleProps::builder().text(text).build());
+    #[cfg(not(feature = "ssr"))]
     document().set_title(&page_title(&text));
 }
 
-/// A meta tag in the document's head.
-#[cfg(feature = "ssr")]
+/// A meta tag, written into the document's head by the server only.
 #[component]
 pub fn Meta(
     #[prop(optional, into)] name: Option<TextProp>,
@@ -50,26 +41,20 @@ pub fn Meta(
     #[prop(optional, into)] http_equiv: Option<TextProp>,
     #[prop(optional, into)] content: Option<TextProp>,
 ) -> impl IntoView {
-    let tag = leptos_meta::Meta(leptos_meta::MetaProps {
-        charset: None,
-        name,
-        property,
-        http_equiv,
-        itemprop: None,
-        content,
-    });
-    (tag, ())
-}
-
-/// A meta tag: written into the head by the server only.
-#[cfg(not(feature = "ssr"))]
-#[component]
-pub fn Meta(
-    #[prop(optional, into)] name: Option<TextProp>,
-    #[prop(optional, into)] property: Option<TextProp>,
-    #[prop(optional, into)] http_equiv: Option<TextProp>,
-    #[prop(optional, into)] content: Option<TextProp>,
-) -> impl IntoView {
+    // leptos_meta writes the tag into the head as it is rendered.
+    #[cfg(feature = "ssr")]
+    return (
+        leptos_meta::Meta(leptos_meta::MetaProps {
+            charset: None,
+            name,
+            property,
+            http_equiv,
+            itemprop: None,
+            content,
+        }),
+        (),
+    );
+    #[cfg(not(feature = "ssr"))]
     let _ = (name, property, http_equiv, content);
 }
 
