@@ -22,6 +22,7 @@ use axum::routing::{get, post};
 use http::header;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -88,29 +89,32 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
     if let Some(sandbox) = &state.sandbox {
         router = router.nest_service("/sandbox", sandbox.router());
     }
-    let router = router
+    let pages = router
         .leptos_routes_with_context(&state, routes, provide.clone(), shell)
         .fallback(leptos_axum::render_app_to_stream_with_context(
             provide, shell,
         ))
-        .with_state(state)
+        .with_state(state);
+    // One composed service (see `middleware::apply`), outermost first.
+    let app = ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(
-            flash_key.clone(),
-            server_fns::hand_flash_to_page,
+            origin_check::StoreOrigin(store_origin.into()),
+            origin_check::refuse_cross_site,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            flash_key,
-            server_fns::answer_refusals,
-        ))
-        .layer(sessions)
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(
             first_visits,
             page_cache::serve_first_visits,
         ))
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
-            origin_check::StoreOrigin(store_origin.into()),
-            origin_check::refuse_cross_site,
-        ));
-    middleware::apply(router, settings, store_origin.starts_with("https://"))
+            flash_key.clone(),
+            server_fns::answer_refusals,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            flash_key,
+            server_fns::hand_flash_to_page,
+        ))
+        .service(pages);
+    middleware::apply(app, settings, store_origin.starts_with("https://"))
 }

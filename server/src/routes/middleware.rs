@@ -3,8 +3,11 @@
 use axum::Router;
 use axum::body::Body;
 use http::{HeaderValue, Request, Response, StatusCode, header};
+use std::convert::Infallible;
 use std::time::Duration;
+use tower::{Service, ServiceBuilder};
 use tower_http::CompressionLevel;
+use tower_http::body::Limited;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
@@ -64,21 +67,63 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> 
     response
 }
 
-/// Wraps `router` so each request passes, outermost first: client identification
+/// A response with the store's one body type.
+fn one_body<B>(response: Response<B>) -> Response<Body>
+where
+    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    response.map(Body::new)
+}
+
+/// Wraps `app` so each request passes, outermost first: client identification
 /// (address, https, forwarding headers only from trusted proxies) → request id
 /// → trace span (with the id) → id copied to the response → panic catcher →
 /// timeout → body limit; responses get baseline security headers (no MIME
 /// sniffing, no framing, no full referrer to other sites).
-pub fn apply(router: Router, settings: &Settings, public_https: bool) -> Router {
+///
+/// The layers are one composed service, boxed once. Each layer added to a
+/// `Router` on its own is boxed apart, and every request then clones each
+/// box and everything inside it: with this many layers, a large part of a
+/// small request's time went to those copies.
+pub fn apply<S>(app: S, settings: &Settings, public_https: bool) -> Router
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
     let header =
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
-    router
-        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header(
-            header::REFERRER_POLICY,
-            "strict-origin-when-cross-origin",
+    // Where a layer wraps the body in a type of its own, it becomes the
+    // store's one body type again, as the layers outside it expect.
+    let stack = ServiceBuilder::new()
+        .layer(axum::middleware::from_fn_with_state(
+            (
+                TrustedProxies(settings.trusted_proxies.clone().into()),
+                public_https,
+            ),
+            identify_client,
         ))
+        .layer(SetRequestIdLayer::x_request_id(NewRequestId))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span::<Body>)
+                .on_response(on_response::<Body>),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .map_response(one_body)
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
+        .map_response(one_body)
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
+        .map_request(|request: Request<Limited<Body>>| request.map(Body::new))
+        .map_response(one_body)
         // HTML and JSON are compressed as they go out (brotli at a fast level,
         // or gzip); tiny answers and what is compressed already (images, the
         // precompressed bundle) are left alone.
@@ -87,24 +132,12 @@ pub fn apply(router: Router, settings: &Settings, public_https: bool) -> Router 
                 .quality(CompressionLevel::Precise(4))
                 .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024))),
         )
-        .layer(RequestBodyLimitLayer::new(settings.body_limit))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            settings.request_timeout,
+        .layer(header(
+            header::REFERRER_POLICY,
+            "strict-origin-when-cross-origin",
         ))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span::<Body>)
-                .on_response(on_response::<Body>),
-        )
-        .layer(SetRequestIdLayer::x_request_id(NewRequestId))
-        .layer(axum::middleware::from_fn_with_state(
-            (
-                TrustedProxies(settings.trusted_proxies.clone().into()),
-                public_https,
-            ),
-            identify_client,
-        ))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .service(app);
+    Router::new().fallback_service(stack)
 }
