@@ -79,8 +79,8 @@ where
 /// Wraps `app` so each request passes, outermost first: client identification
 /// (address, https, forwarding headers only from trusted proxies) → request id
 /// → trace span (with the id) → id copied to the response → panic catcher →
-/// timeout → body limit; responses get baseline security headers (no MIME
-/// sniffing, no framing, no full referrer to other sites).
+/// timeout → body limit → compression; responses get baseline security
+/// headers (no MIME sniffing, no framing, no full referrer to other sites).
 ///
 /// The layers are one composed service, boxed once. Each layer added to a
 /// `Router` on its own is boxed apart, and every request then clones each
@@ -123,7 +123,6 @@ where
         .map_response(one_body)
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .map_request(|request: Request<Limited<Body>>| request.map(Body::new))
-        .map_response(one_body)
         // HTML and JSON are compressed as they go out (brotli at a fast level,
         // or gzip); tiny answers and what is compressed already (images, the
         // precompressed bundle) are left alone.
