@@ -120,6 +120,17 @@ fn new_user(
     }
 }
 
+/// Reads who is signed in on sessions, many at a time, on `db`.
+fn signed_in_loader(
+    db: DatabaseConnection,
+    clock: Clock,
+) -> Batched<String, (user::Model, DateTime<Utc>)> {
+    Batched::new(move |hashes| {
+        let (db, now) = (db.clone(), clock.now());
+        async move { crate::sessions::signed_in_on(&db, hashes, now).await }
+    })
+}
+
 /// The accounts service. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Accounts {
@@ -138,20 +149,22 @@ pub struct Accounts {
 
 impl Accounts {
     pub fn new(db: DatabaseConnection, clock: Clock, public_url: impl Into<String>) -> Self {
-        let signed_in = Batched::new({
-            let (db, clock) = (db.clone(), clock.clone());
-            move |hashes| {
-                let (db, now) = (db.clone(), clock.now());
-                async move { crate::sessions::signed_in_on(&db, hashes, now).await }
-            }
-        });
         Self {
             limiter: RateLimiter::new(clock.clone()),
-            signed_in,
+            signed_in: signed_in_loader(db.clone(), clock.clone()),
             db,
             clock,
             hasher: Hasher::default(),
             public_url: public_url.into(),
+        }
+    }
+
+    /// Reads who is signed in on `db`, a connection of its own
+    /// ([`crate::db::dedicated`]), not the pool's.
+    pub fn with_session_connection(self, db: DatabaseConnection) -> Self {
+        Self {
+            signed_in: signed_in_loader(db, self.clock.clone()),
+            ..self
         }
     }
 

@@ -46,10 +46,25 @@ pub fn int(row: &QueryResult, index: usize) -> Result<i64, DbErr> {
 /// `synchronous=NORMAL`, foreign keys, a busy timeout and checkpoints left to
 /// [`checkpoint_every`], and the file is created if missing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    pool(url, if is_sqlite(url) { 8 } else { 16 }, 0).await
+}
+
+/// A connection of its own for one busy task that queries all the time (a
+/// batched read, the mints' writer), opened now and kept open (opened again
+/// if it breaks). The pool would hand such a task each of its connections in
+/// turn, and every connection would have to learn each of its statements;
+/// on PostgreSQL a new connection is also a new server process, whose first
+/// statements are slow while it reads the catalog.
+pub async fn dedicated(url: &str) -> Result<DatabaseConnection, DbErr> {
+    pool(url, 1, 1).await
+}
+
+async fn pool(url: &str, max: u32, min: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
     options
         .sqlx_logging(false)
-        .max_connections(if is_sqlite(url) { 8 } else { 16 })
+        .max_connections(max)
+        .min_connections(min)
         .acquire_timeout(Duration::from_secs(30));
     // The pool pings a connection before every use unless told otherwise: a
     // round trip per query. A file cannot hang up, so SQLite's connections

@@ -88,6 +88,8 @@ pub struct Minted {
 #[derive(Clone, Debug)]
 pub struct Delivery {
     db: DatabaseConnection,
+    /// Where the writer counts and logs mints.
+    writes: DatabaseConnection,
     storage: Storage,
     clock: Clock,
     window: Duration,
@@ -140,6 +142,11 @@ async fn read_purchases(
         .collect())
 }
 
+/// Reads purchases and their files, many mints' at a time, on `db`.
+fn purchases_loader(db: DatabaseConnection) -> Batched<(Uuid, Uuid), Opened> {
+    Batched::new(move |asked| read_purchases(db.clone(), asked))
+}
+
 /// Who asked, as the log keeps it.
 #[derive(Debug)]
 struct Caller {
@@ -161,16 +168,26 @@ impl From<&Requester<'_>> for Caller {
 impl Delivery {
     pub fn new(db: DatabaseConnection, storage: Storage, clock: Clock) -> Self {
         Self {
-            opened: Batched::new({
-                let db = db.clone();
-                move |asked| read_purchases(db.clone(), asked)
-            }),
+            opened: purchases_loader(db.clone()),
+            writes: db.clone(),
             db,
             storage,
             clock,
             window: REDELIVERY_WINDOW,
             writer: Arc::default(),
             lately: Arc::default(),
+        }
+    }
+
+    /// Reads mints' purchases on `reads` and counts and logs them on
+    /// `writes`, connections of their own ([`crate::db::dedicated`]), not the
+    /// pool's.
+    pub fn with_connections(self, reads: DatabaseConnection, writes: DatabaseConnection) -> Self {
+        Self {
+            opened: purchases_loader(reads),
+            writes,
+            writer: Arc::default(),
+            ..self
         }
     }
 

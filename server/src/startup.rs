@@ -187,6 +187,18 @@ impl Application {
             .site_addr(address)
             .build();
         let catalog_cache = domain::catalog::CatalogCache::default();
+        // The tasks that query without pause under load each keep a
+        // connection of their own: who is signed in (nearly every request),
+        // a mint's purchase, and the writer that counts and logs mints.
+        let url = &settings.database_url;
+        let accounts = Accounts::new(db.clone(), clock.clone(), public_url.clone())
+            .with_session_connection(domain::db::dedicated(url).await?);
+        let delivery = domain::delivery::Delivery::new(db.clone(), storage.clone(), clock.clone())
+            .with_window(chrono::Duration::seconds(settings.redelivery_window_secs))
+            .with_connections(
+                domain::db::dedicated(url).await?,
+                domain::db::dedicated(url).await?,
+            );
         let page_views = domain::page_views::PageViews::new(db.clone(), clock.clone());
         let inbox = domain::payments::Inbox::new(db.clone(), clock.clone(), public_url.clone());
         let uploads = Uploads::new(db.clone(), storage.clone(), clock.clone())
@@ -197,7 +209,7 @@ impl Application {
             app: app::ssr::AppContext::new(app::ssr::Services {
                 catalog: Catalog::new(db.clone(), storage.clone(), clock.clone())
                     .with_cache(catalog_cache.clone()),
-                accounts: Accounts::new(db.clone(), clock.clone(), public_url.clone()),
+                accounts,
                 limiter: RateLimiter::new(clock.clone()),
                 uploads: uploads.clone(),
                 products: Products::new(db.clone(), clock.clone())
@@ -231,12 +243,7 @@ impl Application {
                 payments: payments.clone(),
                 licenses: domain::licenses::Licenses::new(db.clone(), clock.clone()),
                 grants: domain::grants::Grants::new(db.clone(), clock.clone(), public_url.clone()),
-                delivery: domain::delivery::Delivery::new(
-                    db.clone(),
-                    storage.clone(),
-                    clock.clone(),
-                )
-                .with_window(chrono::Duration::seconds(settings.redelivery_window_secs)),
+                delivery,
             }),
             db: db.clone(),
             storage,

@@ -162,13 +162,13 @@ impl Delivery {
                 .map(|job| delivered(job, job.granted.clone(), false))
                 .unzip();
             delivery::Entity::insert_many(rows)
-                .exec_without_returning(&self.db)
+                .exec_without_returning(&self.writes)
                 .await?;
             return Ok(outcomes);
         }
         let mut outcomes = Vec::with_capacity(jobs.len());
         let mut rows = Vec::with_capacity(jobs.len());
-        let txn = begin_write(&self.db).await?;
+        let txn = begin_write(&self.writes).await?;
         let mut counted = HashMap::new();
         for job in jobs {
             match self.count(&txn, job, now, &mut counted).await {
