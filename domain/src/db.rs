@@ -54,9 +54,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// if it breaks). The pool would hand such a task each of its connections in
 /// turn, and every connection would have to prepare each of its statements
 /// (on PostgreSQL a new connection is also a new server process, whose first
-/// statements take milliseconds to prepare). With the pool's connections, a
-/// fresh PostgreSQL store's first ten seconds of minting had a p99 of
-/// 50–62 ms; with connections of their own, 6–7 ms.
+/// statements take milliseconds to prepare). The README's Benchmarks give
+/// what this did to the mint's tail on PostgreSQL.
 pub async fn dedicated(url: &str) -> Result<DatabaseConnection, DbErr> {
     pool(url, 1, 1).await
 }
