@@ -39,7 +39,7 @@ fn percent_encode(value: &str) -> String {
         if attr_char {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            super::presign::push_escaped(&mut out, byte);
         }
     }
     out

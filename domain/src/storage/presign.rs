@@ -6,7 +6,7 @@
 //! Only `host` is signed and the payload is `UNSIGNED-PAYLOAD`, as for any
 //! presigned GET. The signing key changes once a day and is kept for that day.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -95,24 +95,42 @@ impl Presigner {
 
     /// A link to `get`, valid from `start` for `lifetime` (at most 7 days).
     pub(crate) fn sign(&self, get: &Get<'_>, start: DateTime<Utc>, lifetime: Duration) -> String {
-        let day = start.format("%Y%m%d").to_string();
-        let amz_date = start.format("%Y%m%dT%H%M%SZ").to_string();
-        let scope = format!("{day}/{}/s3/aws4_request", self.region);
+        // `YYYYMMDDTHHMMSSZ`; the day is its first eight characters.
+        let (date, time) = (start.date_naive(), start.time());
+        let amz_date = format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            date.year(),
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second()
+        );
+        let day = &amz_date[..8];
         let expires = lifetime
             .clamp(Duration::from_secs(1), MAX_LIFETIME)
             .as_secs();
 
-        let mut path = self.prefix.clone();
-        path.push('/');
-        encode_into(&mut path, get.key, true);
+        // The link itself: origin, path, query; the signature goes last.
+        let mut url = String::with_capacity(1024);
+        url.push_str(&self.origin);
+        let path_at = url.len();
+        url.push_str(&self.prefix);
+        url.push('/');
+        encode_into(&mut url, get.key, true);
+        let query_at = url.len() + 1;
+        url.push('?');
 
         // Parameters in byte order of their names: `X-Amz-*` sort before
         // the lower-case `response-*`.
-        let mut query = String::with_capacity(512);
-        query.push_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
-        encode_into(&mut query, &format!("{}/{scope}", self.access_key), false);
+        url.push_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
+        encode_into(&mut url, &self.access_key, false);
+        for part in [day, &self.region, "s3", "aws4_request"] {
+            url.push_str("%2F");
+            encode_into(&mut url, part, false);
+        }
         let _ = write!(
-            query,
+            url,
             "&X-Amz-Date={amz_date}&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host"
         );
         for (name, value) in [
@@ -121,21 +139,43 @@ impl Presigner {
             ("response-content-type", get.content_type),
         ] {
             if let Some(value) = value {
-                let _ = write!(query, "&{name}=");
-                encode_into(&mut query, value, false);
+                url.push('&');
+                url.push_str(name);
+                url.push('=');
+                encode_into(&mut url, value, false);
             }
         }
 
-        let canonical = format!(
-            "GET\n{path}\n{query}\nhost:{}\n\nhost\nUNSIGNED-PAYLOAD",
-            self.host
-        );
-        let to_sign = format!(
-            "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-            hex::encode(Sha256::digest(canonical.as_bytes()))
-        );
-        let signature = hex::encode(hmac(&self.signing_key(&day), to_sign.as_bytes()));
-        format!("{}{path}?{query}&X-Amz-Signature={signature}", self.origin)
+        // The canonical request, hashed as it is read from the link's parts.
+        let mut canonical = Sha256::new();
+        for part in [
+            "GET\n",
+            &url[path_at..query_at - 1],
+            "\n",
+            &url[query_at..],
+            "\nhost:",
+            &self.host,
+            "\n\nhost\nUNSIGNED-PAYLOAD",
+        ] {
+            canonical.update(part.as_bytes());
+        }
+        let mut mac = HmacSha256::new_from_slice(&self.signing_key(day))
+            .expect("HMAC takes a key of any length");
+        for part in [
+            "AWS4-HMAC-SHA256\n",
+            &amz_date,
+            "\n",
+            day,
+            "/",
+            &self.region,
+            "/s3/aws4_request\n",
+        ] {
+            mac.update(part.as_bytes());
+        }
+        mac.update(hex_into(&mut String::with_capacity(64), &canonical.finalize()).as_bytes());
+        url.push_str("&X-Amz-Signature=");
+        hex_into(&mut url, &mac.finalize().into_bytes());
+        url
     }
 
     /// The signing key of `day`, derived once per day.
@@ -173,9 +213,28 @@ fn encode_into(out: &mut String, value: &str, keep_slash: bool) {
         {
             out.push(char::from(byte));
         } else {
-            let _ = write!(out, "%{byte:02X}");
+            push_escaped(out, byte);
         }
     }
+}
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `%XX`, upper-case hex: percent-encoding's form of one byte.
+pub(crate) fn push_escaped(out: &mut String, byte: u8) {
+    out.push('%');
+    out.push(char::from(HEX_UPPER[usize::from(byte >> 4)]));
+    out.push(char::from(HEX_UPPER[usize::from(byte & 0xf)]));
+}
+
+/// `bytes` in lower-case hex, appended to `out` (and answered).
+fn hex_into<'a>(out: &'a mut String, bytes: &[u8]) -> &'a str {
+    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+    for byte in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(byte >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]
