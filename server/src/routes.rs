@@ -18,6 +18,9 @@ mod webhooks;
 
 use app::{App, shell};
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::{get, post};
 use http::header;
 use leptos::prelude::{provide_context, use_context};
@@ -96,25 +99,42 @@ pub fn router(state: AppState, settings: &Settings, store_origin: &str) -> Route
         ))
         .with_state(state);
     // One composed service (see `middleware::apply`), outermost first.
+    let front = std::sync::Arc::new(Front {
+        origin: origin_check::StoreOrigin(store_origin.into()),
+        first_visits,
+    });
     let app = ServiceBuilder::new()
-        .layer(axum::middleware::from_fn_with_state(
-            origin_check::StoreOrigin(store_origin.into()),
-            origin_check::refuse_cross_site,
-        ))
-        .layer(axum::middleware::from_fn(headers::security_headers))
-        .layer(axum::middleware::from_fn_with_state(
-            first_visits,
-            page_cache::serve_first_visits,
-        ))
+        .layer(axum::middleware::from_fn_with_state(front, store_front))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
-            flash_key.clone(),
-            server_fns::answer_refusals,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
             flash_key,
-            server_fns::hand_flash_to_page,
+            server_fns::refusals_and_flashes,
         ))
         .service(pages);
     middleware::apply(app, settings, store_origin.starts_with("https://"))
+}
+
+/// What the store's outermost layer of its own holds.
+struct Front {
+    origin: origin_check::StoreOrigin,
+    first_visits: std::sync::Arc<page_cache::PageCache>,
+}
+
+/// Middleware, three steps in one layer (each a layer of its own would cost
+/// every request a copy of the layers inside it): a cross-site
+/// state-changing request is refused (`origin_check`); the others' answers,
+/// cookie-less storefront visits from the kept pages (`page_cache`); and
+/// every answer gets the security headers its request calls for.
+async fn store_front(
+    State(front): State<std::sync::Arc<Front>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let security = headers::SecurityHeaders::of(&request);
+    let mut response = match origin_check::refusal(&front.origin, &request) {
+        Some(refused) => refused,
+        None => page_cache::serve_first_visits(&front.first_visits, request, next).await,
+    };
+    security.apply(&mut response);
+    response
 }

@@ -5,12 +5,10 @@
 //! its own address (and so its own rate-limit bucket) or its request id.
 
 use app::ssr::ClientIp;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::{ConnectInfo, Request};
 use http::HeaderMap;
 use ipnet::IpNet;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 /// The proxies whose forwarding headers are believed.
@@ -29,19 +27,24 @@ impl TrustedProxies {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Https(pub bool);
 
-/// Middleware: puts [`ClientIp`] and [`Https`] in the request's extensions and
-/// drops forwarding headers no trusted proxy set.
-pub async fn identify_client(
-    State((proxies, public_https)): State<(TrustedProxies, bool)>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+/// Puts [`ClientIp`] and [`Https`] in `request`'s extensions and drops
+/// forwarding headers no trusted proxy set (`public_https`: the store's public
+/// URL is https). The TCP peer is the server's `ConnectInfo`; a request
+/// without one is an untrusted client of unknown address.
+pub fn identify_client(
+    proxies: &TrustedProxies,
+    public_https: bool,
     mut request: Request,
-    next: Next,
-) -> Response {
-    let trusted = proxies.trust(peer.ip());
+) -> Request {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    let trusted = proxies.trust(peer);
     let client = if trusted {
-        forwarded_client(peer.ip(), request.headers(), &proxies)
+        forwarded_client(peer, request.headers(), proxies)
     } else {
-        peer.ip().to_canonical()
+        peer.to_canonical()
     };
     let https = public_https
         || (trusted
@@ -58,7 +61,7 @@ pub async fn identify_client(
     }
     request.extensions_mut().insert(ClientIp(client));
     request.extensions_mut().insert(Https(https));
-    next.run(request).await
+    request
 }
 
 /// The client behind trusted proxies: the right-most `X-Forwarded-For` hop that

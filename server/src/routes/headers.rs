@@ -5,7 +5,6 @@
 //! a copy (account, admin and library pages, server-function answers).
 
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderValue, header};
 
@@ -72,27 +71,39 @@ fn private(path: &str) -> bool {
     .any(|prefix| path.starts_with(prefix))
 }
 
-/// Middleware: COOP on every answer, HSTS over https, `no-store` on private
-/// answers.
-pub async fn security_headers(request: Request, next: Next) -> Response {
-    let https = request.extensions().get::<Https>().is_some_and(|h| h.0);
-    let private = private(request.uri().path());
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    if https {
+/// The headers an answer gets by what was asked: COOP on every answer, HSTS
+/// over https, `no-store` on private answers.
+#[derive(Clone, Copy, Debug)]
+pub struct SecurityHeaders {
+    https: bool,
+    private: bool,
+}
+
+impl SecurityHeaders {
+    /// What the answer to `request` calls for.
+    pub fn of(request: &Request) -> Self {
+        Self {
+            https: request.extensions().get::<Https>().is_some_and(|h| h.0),
+            private: private(request.uri().path()),
+        }
+    }
+
+    pub fn apply(self, response: &mut Response) {
+        let headers = response.headers_mut();
         headers.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
+            "cross-origin-opener-policy",
+            HeaderValue::from_static("same-origin"),
         );
+        if self.https {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            );
+        }
+        if self.private {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
     }
-    if private {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
 }
 
 #[cfg(test)]

@@ -95,18 +95,13 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
+    let proxies = TrustedProxies(settings.trusted_proxies.clone().into());
     let header =
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
     // Where a layer wraps the body in a type of its own, it becomes the
     // store's one body type again, as the layers outside it expect.
     let stack = ServiceBuilder::new()
-        .layer(axum::middleware::from_fn_with_state(
-            (
-                TrustedProxies(settings.trusted_proxies.clone().into()),
-                public_https,
-            ),
-            identify_client,
-        ))
+        .map_request(move |request| identify_client(&proxies, public_https, request))
         .layer(SetRequestIdLayer::x_request_id(NewRequestId))
         .layer(
             TraceLayer::new_for_http()

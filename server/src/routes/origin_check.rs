@@ -6,8 +6,7 @@
 //! whatever the `Origin` says, and an `Origin` naming the store's host is
 //! accepted only with the scheme of the store's public URL.
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, Method, StatusCode, header};
 use std::sync::Arc;
@@ -16,27 +15,25 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct StoreOrigin(pub Arc<str>);
 
-/// Middleware: 403 for cross-site state-changing requests.
-pub async fn refuse_cross_site(
-    State(origin): State<StoreOrigin>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// The 403 a cross-site state-changing request gets; None for any other.
+pub fn refusal(origin: &StoreOrigin, request: &Request) -> Option<Response> {
     // The public JSON API (`/api/v1/…`) takes no cookies, only what is in the
     // request (a license key): other sites' apps may call it (CORS).
     let public_api = request.uri().path().starts_with("/api/v1/");
-    if !public_api && is_cross_site(request.method(), request.headers(), &origin.0) {
-        tracing::warn!(
-            origin = ?request.headers().get(header::ORIGIN),
-            "refused a cross-site request"
-        );
-        return (
+    if public_api || !is_cross_site(request.method(), request.headers(), &origin.0) {
+        return None;
+    }
+    tracing::warn!(
+        origin = ?request.headers().get(header::ORIGIN),
+        "refused a cross-site request"
+    );
+    Some(
+        (
             StatusCode::FORBIDDEN,
             "This request came from another site and was refused.",
         )
-            .into_response();
-    }
-    next.run(request).await
+            .into_response(),
+    )
 }
 
 /// True when a request would change state on behalf of another site.

@@ -11,7 +11,7 @@
 //! page answered from memory counts as a view of it, as a rendered one does.
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 use domain::catalog::CatalogCache;
@@ -126,13 +126,9 @@ fn shareable(request: &Request) -> Option<String> {
         .flatten()
 }
 
-/// Middleware: answers cookie-less storefront visits from the kept pages,
-/// keeping the page rendered for the first of them.
-pub async fn serve_first_visits(
-    State(cache): State<Arc<PageCache>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// Answers cookie-less storefront visits from the kept pages, keeping the
+/// page rendered for the first of them; hands every other request on.
+pub async fn serve_first_visits(cache: &PageCache, request: Request, next: Next) -> Response {
     let Some(key) = shareable(&request) else {
         return next.run(request).await;
     };

@@ -27,16 +27,26 @@ const PREFIX: &str = "/api/";
 /// Set by Leptos on the answer of a server function that returned an error.
 const ERROR_HEADER: &str = "serverfnerror";
 
-/// Middleware: answers refused server-function calls with their status, and
-/// refused form posts with a one-time flash. Other requests pass untouched.
-pub async fn answer_refusals(
+/// Middleware: server-function calls get their refusals answered
+/// ([`answer_refusals`]), pages their flash ([`hand_flash_to_page`]); other
+/// requests pass untouched.
+pub async fn refusals_and_flashes(
     State(key): State<FlashKey>,
     request: Request,
     next: Next,
 ) -> Response {
-    if !request.uri().path().starts_with(PREFIX) {
-        return next.run(request).await;
+    if request.uri().path().starts_with(PREFIX) {
+        answer_refusals(&key, request, next).await
+    } else if request.method() == Method::GET {
+        hand_flash_to_page(&key, request, next).await
+    } else {
+        next.run(request).await
     }
+}
+
+/// A server-function call: answered with its refusal's status when refused,
+/// and a refused form post with a one-time flash.
+async fn answer_refusals(key: &FlashKey, request: Request, next: Next) -> Response {
     let form_post = request.method() == Method::POST && accepts_html(request.headers());
     let (request, typed) = if form_post {
         let (parts, body) = request.into_parts();
@@ -55,7 +65,7 @@ pub async fn answer_refusals(
         return response;
     }
     if form_post {
-        back_to_form(&key, https, response, typed)
+        back_to_form(key, https, response, typed)
     } else {
         with_error_status(response).await
     }
@@ -160,20 +170,12 @@ fn path_and_query(path: &str, query: &[(String, String)]) -> String {
     format!("{path}?{query}")
 }
 
-/// Middleware for pages: a refused form's flash cookie is checked and handed
-/// to that page's render (`app::forms`) once, then cleared. A page address
-/// carrying Leptos's own error parameters (`__err`, `__path`: only a crafted
-/// link has them now) is sent to the same page without them, so nothing in an
-/// address is ever shown as the store's message.
-pub async fn hand_flash_to_page(
-    State(key): State<FlashKey>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let page = request.method() == Method::GET && !request.uri().path().starts_with(PREFIX);
-    if !page {
-        return next.run(request).await;
-    }
+/// A page (a GET outside `/api/`): a refused form's flash cookie is checked
+/// and handed to that page's render (`app::forms`) once, then cleared. A page
+/// address carrying Leptos's own error parameters (`__err`, `__path`: only a
+/// crafted link has them now) is sent to the same page without them, so
+/// nothing in an address is ever shown as the store's message.
+async fn hand_flash_to_page(key: &FlashKey, mut request: Request, next: Next) -> Response {
     let query: Vec<(String, String)> = request
         .uri()
         .query()
