@@ -106,8 +106,23 @@ where
         if batch.is_empty() {
             continue;
         }
-        let keys: HashSet<K> = batch.iter().map(|(key, _)| key.clone()).collect();
-        match load(keys.into_iter().collect()).await {
+        let keys: Vec<K> = batch
+            .iter()
+            .map(|(key, _)| key.clone())
+            .collect::<HashSet<K>>()
+            .into_iter()
+            .collect();
+        // A read can be made again: one that failed (its connection dropped
+        // by a database restart, say) is tried once more before its callers
+        // hear of it, on a connection opened anew.
+        let loaded = match load(keys.clone()).await {
+            Ok(found) => Ok(found),
+            Err(err) => {
+                tracing::warn!(error = %err, keys = batch.len(), "a batched read failed; trying it again");
+                load(keys).await
+            }
+        };
+        match loaded {
             Ok(found) => {
                 for (key, answer) in batch.drain(..) {
                     let _ = answer.send(Ok(found.get(&key).cloned()));
@@ -150,7 +165,7 @@ fn stopped() -> DbErr {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Doubles numbers, refusing 13; counts its loads and the keys they read.
     fn doubling(loads: Arc<AtomicUsize>, keys_read: Arc<AtomicUsize>) -> Batched<u32, u32> {
@@ -189,21 +204,38 @@ mod tests {
         assert!(keys_read.load(Ordering::SeqCst) <= 50 + loads);
     }
 
-    #[tokio::test]
-    async fn a_failed_load_fails_its_callers_and_the_next_load_runs() {
-        let failing = Arc::new(AtomicBool::new(true));
-        let batched: Batched<u32, u32> = Batched::new({
-            let failing = Arc::clone(&failing);
-            move |keys: Vec<u32>| {
-                let fail = failing.swap(false, Ordering::SeqCst);
-                async move {
-                    if fail {
-                        return Err(DbErr::Custom("the disk is on fire".into()));
-                    }
-                    Ok(keys.into_iter().map(|key| (key, key + 1)).collect())
-                }
+    /// Adds one to numbers; its next `failures` loads fail.
+    fn failing(failures: Arc<AtomicUsize>) -> Batched<u32, u32> {
+        Batched::new(move |keys: Vec<u32>| {
+            // Loads run one at a time: no other load comes between.
+            let fail = failures.load(Ordering::SeqCst) > 0;
+            if fail {
+                failures.fetch_sub(1, Ordering::SeqCst);
             }
-        });
+            async move {
+                if fail {
+                    return Err(DbErr::Custom("the disk is on fire".into()));
+                }
+                Ok(keys.into_iter().map(|key| (key, key + 1)).collect())
+            }
+        })
+    }
+
+    #[tokio::test]
+    async fn a_load_that_fails_once_is_made_again_for_its_callers() {
+        let failures = Arc::new(AtomicUsize::new(1));
+        let batched = failing(Arc::clone(&failures));
+        assert_eq!(batched.get(1).await.unwrap(), Some(2));
+        assert_eq!(
+            failures.load(Ordering::SeqCst),
+            0,
+            "the failed load was made"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_load_that_fails_twice_fails_its_callers_and_the_next_load_runs() {
+        let batched = failing(Arc::new(AtomicUsize::new(2)));
         let err = batched.get(1).await.unwrap_err();
         assert!(err.to_string().contains("the disk is on fire"), "{err}");
         assert_eq!(batched.get(1).await.unwrap(), Some(2));

@@ -6,7 +6,8 @@ use crate::checkout::bought;
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
 use domain::entities::{delivery, entitlement, product_file, user};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use serde_json::Value;
 use sha2::Digest;
@@ -243,6 +244,42 @@ async fn parallel_mints_count_exactly_on_sqlite() {
 #[tokio::test]
 async fn parallel_mints_count_exactly_on_postgres() {
     parallel_mints_count_exactly_the_downloads_left(Backend::Postgres).await;
+}
+
+/// PostgreSQL restarted (every connection of the store's dropped, as a
+/// restart or a failover does): the next mint is answered, not refused with
+/// a 500, and counts as it would have.
+#[tokio::test]
+async fn a_mint_after_the_database_dropped_its_connections_is_answered() {
+    let app = spawn_app_with(Backend::Postgres, &[]).await;
+    let (order, buyer) = bought(&app, "field-guide-to-quiet-software", "restart@example.com").await;
+    let (entitlement, file) = first_file(&app, &buyer, "The Field Guide to Quiet Software").await;
+    let (server, name) = app.postgres.clone().unwrap();
+    let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+        .await
+        .unwrap();
+    let dropped = admin
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()",
+            [name.into()],
+        ))
+        .await
+        .unwrap();
+    assert!(!dropped.is_empty(), "the store had connections to drop");
+
+    let minted = download(&app, &buyer, &entitlement, &file).await;
+    assert_eq!(minted.status(), 200);
+    let minted: Value = minted.json().await.unwrap();
+    assert_eq!(minted["downloads_left"], 4);
+    let used = entitlement::Entity::find()
+        .filter(entitlement::Column::OrderId.eq(order.id))
+        .one(&app.db().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.downloads_used, 1);
 }
 
 #[tokio::test]
