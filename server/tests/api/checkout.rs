@@ -82,7 +82,7 @@ async fn order_of(app: &TestApp, email: &str) -> order::Model {
         .expect("an order")
 }
 
-async fn entitlements(app: &TestApp, order: i64) -> Vec<entitlement::Model> {
+pub(crate) async fn entitlements(app: &TestApp, order: i64) -> Vec<entitlement::Model> {
     entitlement::Entity::find()
         .filter(entitlement::Column::OrderId.eq(order))
         .all(&app.db().await)

@@ -2,7 +2,7 @@
 //! file bought, under its own name, as often as the shop allows, by the buyer
 //! and nobody else; streams that play and never count.
 
-use crate::checkout::bought;
+use crate::checkout::{bought, entitlements};
 use crate::helpers::{Backend, TestApp, on_both_databases, spawn_app_with};
 use domain::entities::{delivery, entitlement, product_file, user};
 use sea_orm::{
@@ -87,12 +87,7 @@ async fn a_buyer_downloads_exactly_the_file_bought_and_nobody_else_does(app: Tes
         .await
         .unwrap();
     assert_eq!(again["downloads_left"], 4);
-    let used = entitlement::Entity::find()
-        .filter(entitlement::Column::OrderId.eq(order.id))
-        .one(&app.db().await)
-        .await
-        .unwrap()
-        .unwrap();
+    let used = &entitlements(&app, order.id).await[0];
     assert_eq!(used.downloads_used, 1);
     let log = delivery::Entity::find().all(&app.db().await).await.unwrap();
     assert_eq!(log.len(), 2, "both mints are logged");
@@ -216,12 +211,7 @@ async fn parallel_mints_count_exactly_the_downloads_left(backend: Backend) {
         "{statuses:?}"
     );
     assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 195);
-    let used = entitlement::Entity::find()
-        .filter(entitlement::Column::OrderId.eq(order.id))
-        .one(&app.db().await)
-        .await
-        .unwrap()
-        .unwrap();
+    let used = &entitlements(&app, order.id).await[0];
     assert_eq!(used.downloads_used, 5);
     let refused: Value = download(&app, &buyer, &entitlement, &file)
         .await
@@ -273,12 +263,7 @@ async fn a_mint_after_the_database_dropped_its_connections_is_answered() {
     assert_eq!(minted.status(), 200);
     let minted: Value = minted.json().await.unwrap();
     assert_eq!(minted["downloads_left"], 4);
-    let used = entitlement::Entity::find()
-        .filter(entitlement::Column::OrderId.eq(order.id))
-        .one(&app.db().await)
-        .await
-        .unwrap()
-        .unwrap();
+    let used = &entitlements(&app, order.id).await[0];
     assert_eq!(used.downloads_used, 1);
 }
 
@@ -374,12 +359,7 @@ async fn an_audio_file_streams_with_ranges_and_never_counts() {
             .unwrap()
             .starts_with("inline;")
     );
-    let used = entitlement::Entity::find()
-        .filter(entitlement::Column::OrderId.eq(order.id))
-        .one(&app.db().await)
-        .await
-        .unwrap()
-        .unwrap();
+    let used = &entitlements(&app, order.id).await[0];
     assert_eq!(used.downloads_used, 0, "playing is not downloading");
     // A file that is no audio or video does not play.
     let (_, pdf_buyer) = bought(&app, "field-guide-to-quiet-software", "pdf@example.com").await;
